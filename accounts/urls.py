@@ -1,0 +1,41 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organizations/new/", views.organization_create, name="organization_create"),
+    path("organizations/switch/", views.organization_switch, name="organization_switch"),
+    path("settings/organization/", views.organization_settings, name="organization_settings"),
+    path("settings/organization/logo/", views.organization_logo, name="organization_logo"),
+    path("settings/members/", views.members, name="members"),
+    path("settings/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "settings/invitations/<int:pk>/cancel/", views.invitation_cancel, name="invitation_cancel"
+    ),
+    path("settings/profile/", views.profile, name="profile"),
+]

@@ -1,0 +1,50 @@
+import string
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+_ALLOWED_FIELDS = {"year", "seq"}
+_LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def validate_invoice_number_format(value: str) -> None:
+    """The format must contain {seq}, may contain {year}, and must render without error."""
+    try:
+        fields = {name for _t, name, _s, _c in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValidationError(_("The format has unbalanced braces.")) from exc
+    if "seq" not in fields:
+        raise ValidationError(_("The format must contain {seq}."))
+    if fields - _ALLOWED_FIELDS:
+        raise ValidationError(_("Only {year} and {seq} may be used in the format."))
+    try:
+        longest = value.format(year=2026, seq=999999)
+    except (ValueError, KeyError, IndexError) as exc:
+        raise ValidationError(_("The format cannot be used: %(error)s") % {"error": exc}) from exc
+    if len(longest) > 30:
+        raise ValidationError(_("Invoice numbers may be at most 30 characters long."))
+
+
+def validate_logo(upload) -> None:
+    """Accept only real PNG, JPEG, GIF or WebP images up to LOGO_MAX_BYTES."""
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > settings.LOGO_MAX_BYTES:
+        limit = settings.LOGO_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(_("The logo may be at most %(mb)s MB.") % {"mb": limit})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image.")) from exc
+    finally:
+        upload.seek(0)
+    if kind not in _LOGO_TYPES:
+        raise ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))
+
+
+def logo_content_type(kind: str | None) -> str:
+    return _LOGO_TYPES.get(kind or "", "application/octet-stream")

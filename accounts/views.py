@@ -1,0 +1,266 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts import services
+from accounts.decorators import organization_required, owner_required
+from accounts.forms import (
+    EmailAuthenticationForm,
+    InvitationForm,
+    NewOrganizationForm,
+    OrganizationForm,
+    ProfileForm,
+    SignupForm,
+)
+from accounts.middleware import SESSION_KEY
+from accounts.models import Invitation, Membership
+from accounts.tenancy import get_for_org_or_404
+from accounts.validators import logo_content_type
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if request.organization is None:
+        return redirect("accounts:organization_create")
+    for name in ("invoicing:invoice_list", "accounts:organization_settings"):
+        try:
+            return redirect(reverse(name))
+        except NoReverseMatch:
+            continue
+    raise Http404
+
+
+class LoginView(auth_views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        # A language picked on the login page is the user's choice: keep it after logging in.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = form.get_user()
+        if chosen in ("nl", "en") and chosen != user.language:
+            user.language = chosen
+            user.save(update_fields=["language"])
+        return super().form_valid(form)
+
+
+@sensitive_post_parameters("password")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user, organization = services.signup_create_account(
+            email=data["email"],
+            password=data["password"],
+            full_name=data["full_name"],
+            organization_name=data["organization_name"],
+            language=request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("nl", "en") else "nl",
+            logo=data.get("logo"),
+        )
+        login(request, user, backend=BACKEND)
+        request.session[SESSION_KEY] = organization.pk
+        messages.success(request, _("Welcome! Complete your business details below."))
+        return redirect("accounts:organization_settings")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@organization_required
+def organization_settings(request):
+    organization = request.organization
+    can_edit = request.membership.is_owner
+    form = OrganizationForm(
+        request.POST or None, request.FILES or None, instance=organization
+    )
+    if request.method == "POST":
+        if not can_edit:
+            messages.error(request, _("Only owners can change the business details."))
+            return redirect("accounts:organization_settings")
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Business details saved."))
+            return redirect("accounts:organization_settings")
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "accounts/organization_settings.html",
+        {"form": form, "can_edit": can_edit, "settings_section": "organization"},
+    )
+
+
+@organization_required
+def organization_logo(request):
+    """Stream the active organization's logo with its real image type (never as HTML)."""
+    from PIL import Image
+
+    logo = request.organization.logo
+    if not logo:
+        raise Http404
+    with logo.open("rb") as handle, Image.open(handle) as image:
+        kind = image.format
+    response = FileResponse(logo.open("rb"), content_type=logo_content_type(kind))
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@login_required
+def organization_create(request):
+    form = NewOrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = services.organization_create(
+            name=form.cleaned_data["name"], owner=request.user
+        )
+        request.session[SESSION_KEY] = organization.pk
+        messages.success(request, _("Organization created."))
+        return redirect("accounts:organization_settings")
+    return render(request, "accounts/organization_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def organization_switch(request):
+    membership = get_object_or_404(
+        Membership, user=request.user, organization_id=request.POST.get("organization")
+    )
+    request.session[SESSION_KEY] = membership.organization_id
+    name = membership.organization.name
+    messages.info(request, _("You are now working in %(name)s.") % {"name": name})
+    return redirect("home")
+
+
+@organization_required
+def members(request):
+    organization = request.organization
+    form = InvitationForm(request.POST or None, organization=organization)
+    if request.method == "POST":
+        if not request.membership.is_owner:
+            raise Http404
+        if form.is_valid():
+            services.invitation_create(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            return redirect("accounts:members")
+    context = {
+        "form": form,
+        "memberships": organization.memberships.select_related("user").order_by("user__email"),
+        "invitations": [i for i in organization.invitations.all() if i.accepted_at is None],
+        "settings_section": "members",
+    }
+    return render(request, "accounts/members.html", context)
+
+
+@owner_required
+@require_POST
+def member_remove(request, pk: int):
+    membership = get_for_org_or_404(request, Membership, pk=pk)
+    try:
+        services.membership_remove(membership=membership)
+    except services.LastOwnerError:
+        messages.error(request, _("An organization needs at least one owner."))
+    else:
+        messages.success(request, _("%(email)s was removed.") % {"email": membership.user.email})
+    return redirect("accounts:members")
+
+
+@owner_required
+@require_POST
+def invitation_cancel(request, pk: int):
+    invitation = get_for_org_or_404(request, Invitation, pk=pk, accepted_at__isnull=True)
+    invitation.delete()
+    messages.success(request, _("The invitation was withdrawn."))
+    return redirect("accounts:members")
+
+
+@sensitive_post_parameters("password")
+def invitation_accept(request, token: str):
+    invitation = get_object_or_404(Invitation, token=token)
+    if not invitation.is_open:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    if request.user.is_authenticated:
+        return _accept_as_current_user(request, invitation)
+    from accounts.models import User
+
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        messages.info(request, _("Log in with %(email)s to accept.") % {"email": invitation.email})
+        return redirect(f"{reverse('accounts:login')}?next={request.path}")
+    return _accept_with_new_account(request, invitation)
+
+
+def _accept_as_current_user(request, invitation: Invitation) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            services.invitation_accept(invitation=invitation, user=request.user)
+        except services.InvitationError:
+            messages.error(
+                request,
+                _("This invitation is for %(email)s. Log in with that address to accept.")
+                % {"email": invitation.email},
+            )
+            return redirect("home")
+        request.session[SESSION_KEY] = invitation.organization_id
+        messages.success(
+            request, _("You joined %(name)s.") % {"name": invitation.organization.name}
+        )
+        return redirect("home")
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
+
+
+def _accept_with_new_account(request, invitation: Invitation) -> HttpResponse:
+    from accounts.forms import AcceptInvitationForm
+
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        user = services.invitation_signup(
+            invitation=invitation,
+            full_name=form.cleaned_data["full_name"],
+            password=form.cleaned_data["password"],
+        )
+        login(request, user, backend=BACKEND)
+        request.session[SESSION_KEY] = invitation.organization_id
+        return redirect("home")
+    return render(
+        request, "accounts/invitation_signup.html", {"invitation": invitation, "form": form}
+    )
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings were saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form, "settings_section": "profile"})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")

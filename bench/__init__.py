@@ -1,0 +1,1 @@
+"""Benchmarks and chaos runs that print figures (not tests)."""

@@ -1,0 +1,206 @@
+"""The accounting link of an organization: one e-Boekhouden connection with encrypted
+credentials, the chosen administration and ledger accounts, and its status."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from accounts.tenancy import OrganizationOwnedModel, OrganizationQuerySet
+from connections import crypto
+
+# The three API codes. The administration's Guid is encrypted too: e-Boekhouden uses it as that
+# administration's security code 2.
+SECRET_FIELDS = ("username", "security_code_1", "security_code_2")
+ENCRYPTED_FIELDS = (*SECRET_FIELDS, "administration_guid")
+
+DEFAULT_DEBTOR_ACCOUNT = "1300"
+DEFAULT_CREDITOR_ACCOUNT = "1600"
+DEFAULT_SALES_CONTRA_ACCOUNT = "8000"
+DEFAULT_PURCHASE_CONTRA_ACCOUNTS = ("4000", "7000")
+
+# e-Boekhouden's BTW codes (SOAP_API.md §5.3) by side, for the per-rate overrides.
+SALES_VAT_CODES = [
+    ("HOOG_VERK_21", _("21% (high rate)")),
+    ("LAAG_VERK_9", _("9% (low rate)")),
+    ("VERL_VERK", _("Reverse charge (21%)")),
+    ("VERL_VERK_L9", _("Reverse charge (9%)")),
+    ("BI_EU_VERK", _("Goods within the EU")),
+    ("BI_EU_VERK_D", _("Services within the EU")),
+    ("BU_EU_VERK", _("Outside the EU")),
+    ("AFST_VERK", _("Distance sales within the EU")),
+    ("GEEN", _("No VAT")),
+]
+PURCHASE_VAT_CODES = [
+    ("HOOG_INK_21", _("21% (high rate)")),
+    ("LAAG_INK_9", _("9% (low rate)")),
+    ("VERL_INK", _("Reverse charge (21%)")),
+    ("VERL_INK_L9", _("Reverse charge (9%)")),
+    ("BI_EU_INK", _("Within the EU")),
+    ("BU_EU_INK", _("Outside the EU")),
+    ("GEEN", _("No VAT")),
+]
+
+
+class Connection(OrganizationOwnedModel):
+    """One per organization. The three codes are stored only as ciphertext bound to the
+    organization (see connections/crypto.py); read them with :meth:`credential`."""
+
+    class Status(models.TextChoices):
+        NOT_CONNECTED = "not_connected", _("Not connected")
+        CONNECTED = "connected", _("Connected")
+        ACTION_NEEDED = "action_needed", _("Action needed")
+
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_CONNECTED
+    )
+    status_reason = models.CharField(_("status reason"), max_length=300, blank=True)
+    username_encrypted = models.TextField(blank=True, editable=False)
+    security_code_1_encrypted = models.TextField(blank=True, editable=False)
+    security_code_2_encrypted = models.TextField(blank=True, editable=False)
+    administration_guid_encrypted = models.TextField(blank=True, editable=False)
+    administration_name = models.CharField(_("administration name"), max_length=200, blank=True)
+    uses_sub_session = models.BooleanField(
+        _("accountant account (OpenSessionSub)"), default=False,
+        help_text=_("The administration is opened through an accountant account."),
+    )
+    debtor_account = models.CharField(
+        _("debtors account"), max_length=10, default=DEFAULT_DEBTOR_ACCOUNT
+    )
+    creditor_account = models.CharField(
+        _("creditors account"), max_length=10, default=DEFAULT_CREDITOR_ACCOUNT
+    )
+    sales_contra_account = models.CharField(
+        _("contra account for sales invoices"), max_length=10,
+        default=DEFAULT_SALES_CONTRA_ACCOUNT,
+    )
+    purchase_contra_account = models.CharField(
+        _("contra account for purchase invoices"), max_length=10,
+        default=DEFAULT_PURCHASE_CONTRA_ACCOUNTS[0],
+    )
+    connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
+    credentials_updated_at = models.DateTimeField(
+        _("credentials updated at"), null=True, blank=True
+    )
+    configured_at = models.DateTimeField(_("configured at"), null=True, blank=True)
+    disconnected_at = models.DateTimeField(_("disconnected at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-Boekhouden connection")
+        verbose_name_plural = _("e-Boekhouden connections")
+        constraints = [
+            models.UniqueConstraint(fields=["organization"], name="connection_one_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"e-Boekhouden.nl ({self.get_status_display()})"
+
+    def __repr__(self) -> str:
+        return f"<Connection {self.pk} org={self.organization_id} status={self.status}>"
+
+    # --- derived values ---------------------------------------------------------------------
+
+    @property
+    def has_credentials(self) -> bool:
+        return all(getattr(self, f"{name}_encrypted") for name in SECRET_FIELDS)
+
+    @property
+    def is_configured(self) -> bool:
+        """Administration and ledger accounts are chosen."""
+        return bool(self.administration_guid_encrypted) and self.configured_at is not None
+
+    @property
+    def can_sync(self) -> bool:
+        """Bookings may be sent now (paused while action is needed or when disconnected)."""
+        return (
+            self.status == self.Status.CONNECTED and self.has_credentials and self.is_configured
+        )
+
+    @property
+    def is_connected(self) -> bool:
+        return self.status != self.Status.NOT_CONNECTED
+
+    @property
+    def badge_class(self) -> str:
+        return {
+            self.Status.CONNECTED: "badge-success",
+            self.Status.ACTION_NEEDED: "badge-warning",
+        }.get(self.status, "badge-muted")
+
+    # --- credentials ------------------------------------------------------------------------
+
+    @sensitive_variables("value")
+    def set_credential(self, name: str, value: str) -> None:
+        if name not in ENCRYPTED_FIELDS:
+            raise ValueError(f"not a credential field: {name}")
+        token = crypto.encrypt(value, organization_id=self.organization_id, field=name)
+        setattr(self, f"{name}_encrypted", token)
+
+    def credential(self, name: str) -> str:
+        """Decrypt one value; raises crypto.CredentialDecryptError rather than guessing."""
+        if name not in ENCRYPTED_FIELDS:
+            raise ValueError(f"not a credential field: {name}")
+        return crypto.decrypt(
+            getattr(self, f"{name}_encrypted"), organization_id=self.organization_id, field=name
+        )
+
+    def administration_guid(self) -> str:
+        if not self.administration_guid_encrypted:
+            return ""
+        return self.credential("administration_guid")
+
+    def clear_credentials(self) -> None:
+        for name in ENCRYPTED_FIELDS:
+            setattr(self, f"{name}_encrypted", "")
+
+    def contra_account_for(
+        self, *, kind: str, vat_code: str = "", product_account: str = ""
+    ) -> str:
+        """The contra account for a booking line: the product's own ledger account, else a
+        per-VAT-code override, else the default for sales or purchase invoices."""
+        if product_account:
+            return product_account
+        if vat_code:
+            override = self.overrides.filter(kind=kind, vat_code=vat_code).first()
+            if override is not None:
+                return override.account
+        if kind == LedgerOverride.Kind.PURCHASE:
+            return self.purchase_contra_account
+        return self.sales_contra_account
+
+
+class LedgerOverride(models.Model):
+    """A different contra account for sales or purchase lines with one VAT code."""
+
+    class Kind(models.TextChoices):
+        SALES = "sales", _("Sales invoices")
+        PURCHASE = "purchase", _("Purchase invoices")
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="overrides"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    vat_code = models.CharField(_("VAT code"), max_length=12)
+    account = models.CharField(_("contra account"), max_length=10)
+
+    class Meta:
+        verbose_name = _("ledger account override")
+        verbose_name_plural = _("ledger account overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "vat_code"], name="ledger_override_unique"
+            ),
+        ]
+        ordering = ["kind", "vat_code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.vat_code} → {self.account}"
+
+    @property
+    def vat_label(self) -> str:
+        codes = SALES_VAT_CODES if self.kind == self.Kind.SALES else PURCHASE_VAT_CODES
+        return str(dict(codes).get(self.vat_code, self.vat_code))

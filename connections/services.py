@@ -1,0 +1,331 @@
+"""Workflows of a connection: connect, configure, action needed, new code 1, disconnect.
+
+Calls to e-Boekhouden happen before the database transaction that stores their outcome, so
+a slow service never holds row locks. The client comes from settings.EBH_CLIENT_CLASS and is
+imported lazily: connections must not import ebh_sync at module level (ebh_sync depends on
+connections, not the other way round).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from accounts.models import Organization
+from connections import signals
+from connections.models import Connection, LedgerOverride
+
+if TYPE_CHECKING:
+    from ebh_sync.client import Administration, Credentials, EbhClient, LedgerAccount, Session
+
+
+def _client() -> EbhClient:
+    from ebh_sync.client import get_client
+
+    return get_client()
+
+
+def _credentials(username: str, security_code_1: str, security_code_2: str) -> Credentials:
+    from ebh_sync.client import Credentials
+
+    return Credentials(username.strip(), security_code_1.strip(), security_code_2.strip())
+
+
+def connection_get(*, organization: Organization) -> Connection:
+    """The organization's connection; an unsaved, not connected one if it never connected."""
+    connection = Connection.objects.for_organization(organization).first()
+    return connection or Connection(organization=organization)
+
+
+@sensitive_variables()
+def connection_credentials(*, connection: Connection) -> Credentials:
+    """Decrypt the stored codes (raises crypto.CredentialDecryptError when that fails)."""
+    return _credentials(
+        connection.credential("username"),
+        connection.credential("security_code_1"),
+        connection.credential("security_code_2"),
+    )
+
+
+@contextlib.contextmanager
+@sensitive_variables()
+def connection_session(*, connection: Connection) -> Iterator[tuple[EbhClient, Session]]:
+    """One session in the connection's administration, closed at the end (used by the sync)."""
+    client = _client()
+    with client.session(
+        connection_credentials(connection=connection),
+        administration_guid=connection.administration_guid(),
+        sub=connection.uses_sub_session,
+    ) as session:
+        yield client, session
+
+
+# --- Connect ---------------------------------------------------------------------------------
+
+
+@sensitive_variables()
+def connection_connect(
+    *, organization: Organization, username: str, security_code_1: str, security_code_2: str
+) -> Connection:
+    """Verify the three codes with OpenSession; only then store them (encrypted).
+
+    Raises ebh_sync.client.EbhError when the service refuses or cannot be reached; nothing is
+    stored then."""
+    credentials = _credentials(username, security_code_1, security_code_2)
+    with _client().session(credentials):
+        pass
+    return _store_new_credentials(organization=organization, credentials=credentials)
+
+
+@transaction.atomic
+@sensitive_variables()
+def _store_new_credentials(*, organization: Organization, credentials: Credentials) -> Connection:
+    connection, _created = Connection.objects.select_for_update().get_or_create(
+        organization=organization
+    )
+    connection.set_credential("username", credentials.username)
+    connection.set_credential("security_code_1", credentials.security_code_1)
+    connection.set_credential("security_code_2", credentials.security_code_2)
+    now = timezone.now()
+    # New codes may belong to another account: the administration must be chosen again.
+    connection.status = Connection.Status.CONNECTED
+    connection.status_reason = ""
+    connection.connected_at = connection.credentials_updated_at = now
+    connection.configured_at = None
+    connection.disconnected_at = None
+    connection.save()
+    return connection
+
+
+# --- Configure -------------------------------------------------------------------------------
+
+
+class AdministrationNotAvailable(Exception):
+    """The chosen administration cannot be opened with the stored codes."""
+
+    @property
+    def user_message(self) -> str:
+        return str(_("This administration cannot be opened with these codes. Connect with "
+                     "security code 2 of that administration instead."))
+
+
+def administration_key(guid: str) -> str:
+    """An opaque stand-in for an administration's Guid in pages and URLs: the Guid is that
+    administration's security code 2, so it is never rendered."""
+    return salted_hmac("connections.administration", guid.upper()).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class ConfigureChoices:
+    """What the service offers for the configure step, for one chosen administration."""
+
+    administrations: list[Administration]
+    administration: Administration
+    uses_sub_session: bool
+    # Plain accounts reach another administration with its Guid as security code 2.
+    use_guid_as_security_code_2: bool
+    ledgers: list[LedgerAccount] = field(default_factory=list)
+
+    def options(self) -> list[tuple[str, str]]:
+        """(key, label) per administration, for a select that never shows the Guids."""
+        return [
+            (administration_key(a.guid), f"{a.name} ({a.city})" if a.city else a.name)
+            for a in self.administrations
+        ]
+
+    @property
+    def key(self) -> str:
+        return administration_key(self.administration.guid)
+
+
+def connection_load_choices(
+    *, connection: Connection, administration: str = ""
+) -> ConfigureChoices:
+    """Administrations of the account and the ledger accounts of the chosen one: the one
+    whose ``administration_key`` is ``administration``, else the stored one, else the one
+    security code 2 belongs to, else the first."""
+    from ebh_sync.client import AuthenticationError
+
+    try:
+        return _load_choices(connection, administration)
+    except AuthenticationError as exc:
+        connection_mark_action_needed(connection=connection, reason=_reason(exc))
+        raise
+
+
+@sensitive_variables()
+def _load_choices(connection: Connection, key: str) -> ConfigureChoices:
+    from ebh_sync.client import RejectedError
+
+    client = _client()
+    credentials = connection_credentials(connection=connection)
+    with client.session(credentials) as session:
+        administrations = client.get_administraties(session)
+    by_key = {administration_key(a.guid): a for a in administrations}
+    chosen = (
+        by_key.get(key)
+        or by_key.get(administration_key(connection.administration_guid()))
+        or by_key.get(administration_key(credentials.security_code_2))
+        or (administrations[0] if administrations else None)
+    )
+    if chosen is None:
+        raise RejectedError("E001.2", "no administration")
+    sub, swap, session_credentials = _route_to(client, credentials, chosen.guid)
+    with client.session(
+        session_credentials, administration_guid=chosen.guid, sub=sub
+    ) as session:
+        ledgers = client.get_grootboekrekeningen(session)
+    return ConfigureChoices(administrations, chosen, sub, swap, ledgers)
+
+
+@sensitive_variables()
+def _route_to(
+    client: EbhClient, credentials: Credentials, guid: str
+) -> tuple[bool, bool, Credentials]:
+    """How to open a session in administration ``guid``: (sub session, swap code 2, creds).
+
+    The administration security code 2 belongs to opens with OpenSession. Accountant accounts
+    open the others with OpenSessionSub; plain accounts answer E002.5 to that, and then use the
+    administration's Guid (which is its security code 2) with OpenSession."""
+    from ebh_sync.client import AuthenticationError
+
+    if guid.upper() == credentials.security_code_2.upper():
+        return False, False, credentials
+    try:
+        client.close_session(client.open_session_sub(credentials, guid))
+    except AuthenticationError as exc:
+        if exc.code != "E002.5":
+            raise
+    else:
+        return True, False, credentials
+    swapped = credentials.with_security_code_2(guid)
+    try:
+        client.close_session(client.open_session(swapped))
+    except AuthenticationError:
+        # The stored codes still work; only this other administration is out of reach.
+        raise AdministrationNotAvailable from None
+    return False, True, swapped
+
+
+@dataclass(frozen=True)
+class OverrideChoice:
+    kind: str
+    vat_code: str
+    account: str
+
+
+@transaction.atomic
+@sensitive_variables()
+def connection_configure(
+    *,
+    connection: Connection,
+    choices: ConfigureChoices,
+    debtor_account: str,
+    creditor_account: str,
+    sales_contra_account: str,
+    purchase_contra_account: str,
+    overrides: Iterable[OverrideChoice] = (),
+) -> Connection:
+    """Store the chosen administration and ledger accounts (from ``connection_load_choices``)."""
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    administration = choices.administration
+    if choices.use_guid_as_security_code_2:
+        connection.set_credential("security_code_2", administration.guid)
+        connection.credentials_updated_at = timezone.now()
+    connection.set_credential("administration_guid", administration.guid)
+    connection.administration_name = administration.name
+    connection.uses_sub_session = choices.uses_sub_session
+    connection.debtor_account = debtor_account
+    connection.creditor_account = creditor_account
+    connection.sales_contra_account = sales_contra_account
+    connection.purchase_contra_account = purchase_contra_account
+    connection.configured_at = timezone.now()
+    connection.save()
+    connection.overrides.all().delete()
+    LedgerOverride.objects.bulk_create(
+        LedgerOverride(connection=connection, kind=o.kind, vat_code=o.vat_code, account=o.account)
+        for o in overrides
+    )
+    if connection.can_sync:
+        # Bookings made while the connection was not set up yet were paused: send them now.
+        signals.credentials_restored.send(sender=Connection, connection=connection)
+    return connection
+
+
+# --- Action needed and a new security code 1 -----------------------------------------------
+
+
+def _reason(exc: Exception) -> str:
+    code = getattr(exc, "code", "")
+    description = getattr(exc, "description", "")
+    return f"{code}: {description}"[:300] if description else str(code)[:300]
+
+
+@transaction.atomic
+def connection_mark_action_needed(*, connection: Connection, reason: str) -> Connection:
+    """The service refused the stored credentials (E001.x during a sync): pause the
+    connection until the user enters the new security code 1. No-op unless connected."""
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    if connection.status == Connection.Status.CONNECTED:
+        connection.status = Connection.Status.ACTION_NEEDED
+        connection.status_reason = reason[:300]
+        connection.save(update_fields=["status", "status_reason", "updated_at"])
+    return connection
+
+
+@sensitive_variables()
+def connection_update_security_code_1(
+    *, connection: Connection, security_code_1: str
+) -> Connection:
+    """Verify the new code 1 (in the configured administration) and store it; the paused
+    syncs resume through the ``credentials_restored`` signal."""
+    stored = connection_credentials(connection=connection)
+    credentials = _credentials(stored.username, security_code_1, stored.security_code_2)
+    with _client().session(
+        credentials,
+        administration_guid=connection.administration_guid(),
+        sub=connection.uses_sub_session,
+    ):
+        pass
+    return _store_security_code_1(
+        connection=connection, security_code_1=credentials.security_code_1
+    )
+
+
+@transaction.atomic
+@sensitive_variables()
+def _store_security_code_1(*, connection: Connection, security_code_1: str) -> Connection:
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    connection.set_credential("security_code_1", security_code_1)
+    connection.status = Connection.Status.CONNECTED
+    connection.status_reason = ""
+    connection.credentials_updated_at = timezone.now()
+    connection.save()
+    signals.credentials_restored.send(sender=Connection, connection=connection)
+    return connection
+
+
+# --- Disconnect ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def connection_disconnect(*, connection: Connection) -> Connection:
+    """Delete the credentials; keep the row, its choices and the sync history, so the user can
+    connect again later. Pending syncs are stopped through the ``disconnected`` signal."""
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    connection.clear_credentials()
+    connection.status = Connection.Status.NOT_CONNECTED
+    connection.status_reason = ""
+    connection.configured_at = None
+    connection.disconnected_at = timezone.now()
+    connection.save()
+    signals.disconnected.send(sender=Connection, connection=connection)
+    return connection

@@ -1,0 +1,161 @@
+"""Instellingen > Verbindingen: the e-Boekhouden.nl connection of the active organization.
+
+Everyone in the organization sees the page; only owners connect, configure, enter a new
+security code 1 or disconnect. The codes are write-only: never rendered, never in the session
+(between the steps they live encrypted on the Connection row)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import organization_required, owner_required
+from accounts.tenancy import get_for_org_or_404
+from connections import services
+from connections.crypto import CredentialDecryptError
+from connections.forms import AdministrationForm, ConnectForm, LedgerForm, SecurityCode1Form
+from connections.models import Connection
+
+SECRET_POST_FIELDS = ("username", "security_code_1", "security_code_2")
+
+
+def _ebh_error_class():
+    from ebh_sync.client import EbhError
+
+    return EbhError
+
+
+def _sync_errors(organization) -> tuple[str, int] | None:
+    """The sync's error list link and count, when the sync provides one (a setting)."""
+    path = getattr(settings, "CONNECTIONS_SYNC_ERRORS", None)
+    if not path:
+        return None
+    url, count = import_string(path)(organization)
+    return url, count
+
+
+def _context(request, **extra) -> dict:
+    return {"settings_section": "connections", "can_change": request.membership.is_owner,
+            **extra}
+
+
+@organization_required
+def overview(request):
+    connection = services.connection_get(organization=request.organization)
+    sync_errors = _sync_errors(request.organization)
+    return render(request, "connections/overview.html", _context(
+        request,
+        connection=connection,
+        sync_errors_url=sync_errors[0] if sync_errors else None,
+        sync_errors_count=sync_errors[1] if sync_errors else 0,
+    ))
+
+
+@owner_required
+@sensitive_post_parameters(*SECRET_POST_FIELDS)
+@sensitive_variables()
+def connect(request):
+    form = ConnectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = services.connection_connect(
+                organization=request.organization, **form.cleaned_data
+            )
+        except _ebh_error_class() as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Connected to e-Boekhouden.nl. Now choose the "
+                                        "administration and the ledger accounts."))
+            return redirect("connections:configure", pk=connection.pk)
+    return render(request, "connections/connect.html", _context(request, form=form))
+
+
+def _load_choices_or_redirect(request, connection: Connection, administration: str):
+    try:
+        return services.connection_load_choices(
+            connection=connection, administration=administration
+        ), None
+    except CredentialDecryptError:
+        messages.error(request, _("The stored credentials cannot be read. Connect again."))
+    except (_ebh_error_class(), services.AdministrationNotAvailable) as error:
+        messages.error(request, error.user_message)
+        if administration:
+            # Only this other administration failed: back to the working choice.
+            return None, redirect("connections:configure", pk=connection.pk)
+    return None, redirect("connections:overview")
+
+
+@owner_required
+@sensitive_variables()
+def configure(request, pk: int):
+    connection = get_for_org_or_404(request, Connection, pk=pk)
+    if not connection.has_credentials:
+        messages.info(request, _("Connect to e-Boekhouden.nl first."))
+        return redirect("connections:connect")
+    wanted = request.POST.get("administration") or request.GET.get("administration", "")
+    choices, response = _load_choices_or_redirect(request, connection, wanted)
+    if response is not None:
+        return response
+    if wanted and wanted != choices.key:
+        messages.error(request, _("That administration is not available for these codes."))
+        return redirect("connections:configure", pk=connection.pk)
+    admin_form = AdministrationForm(initial={"administration": choices.key}, choices=choices)
+    form = LedgerForm(request.POST or None, connection=connection, choices=choices)
+    if request.method == "POST" and form.is_valid():
+        services.connection_configure(
+            connection=connection,
+            choices=choices,
+            overrides=[services.OverrideChoice(*o) for o in form.overrides()],
+            **{name: form.cleaned_data[name] for name in
+               ("debtor_account", "creditor_account", "sales_contra_account",
+                "purchase_contra_account")},
+        )
+        messages.success(request, _("The connection with e-Boekhouden.nl is set up. New "
+                                    "invoices are booked automatically."))
+        return redirect("connections:overview")
+    return render(request, "connections/configure.html", _context(
+        request, connection=connection, choices=choices, admin_form=admin_form, form=form,
+    ))
+
+
+@owner_required
+@sensitive_post_parameters("security_code_1")
+@sensitive_variables()
+def security_code(request, pk: int):
+    connection = get_for_org_or_404(request, Connection, pk=pk)
+    if not connection.has_credentials:
+        messages.info(request, _("Connect to e-Boekhouden.nl first."))
+        return redirect("connections:connect")
+    form = SecurityCode1Form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.connection_update_security_code_1(
+                connection=connection, security_code_1=form.cleaned_data["security_code_1"]
+            )
+        except CredentialDecryptError:
+            messages.error(request, _("The stored credentials cannot be read. Connect again."))
+            return redirect("connections:overview")
+        except _ebh_error_class() as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("Security code 1 is updated. Paused bookings are sent "
+                                        "again."))
+            return redirect("connections:overview")
+    return render(request, "connections/security_code.html", _context(
+        request, connection=connection, form=form,
+    ))
+
+
+@owner_required
+@require_POST
+def disconnect(request, pk: int):
+    connection = get_for_org_or_404(request, Connection, pk=pk)
+    services.connection_disconnect(connection=connection)
+    messages.success(request, _("The connection with e-Boekhouden.nl is ended. The stored "
+                                "codes are deleted; you can connect again at any time."))
+    return redirect("connections:overview")

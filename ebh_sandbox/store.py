@@ -1,0 +1,275 @@
+"""SQLite persistence.
+
+One connection guarded by one process-wide re-entrant lock: every SOAP call runs its reads,
+checks and writes in a single ``BEGIN IMMEDIATE`` transaction, so two concurrent AddMutatie
+calls with the same invoice number can never both pass the duplicate check. The unique
+indexes below are the second line of defence. WAL mode keeps readers in other processes
+(the CLI, a test inspecting the file) from blocking the server, and committed data survives a
+restart or a killed process.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+DDL = """
+CREATE TABLE IF NOT EXISTS accounts (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    security_code_1 TEXT NOT NULL,
+    security_code_2 TEXT NOT NULL,
+    accountant INTEGER NOT NULL DEFAULT 0,
+    api_access INTEGER NOT NULL DEFAULT 1,
+    created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS administrations (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    guid TEXT NOT NULL UNIQUE,
+    bedrijf TEXT NOT NULL,
+    plaats TEXT NOT NULL,
+    start_boekjaar TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES accounts(id),
+    admin_id INTEGER NOT NULL REFERENCES administrations(id),
+    security_code_2 TEXT NOT NULL,
+    source TEXT,
+    state TEXT NOT NULL,
+    opened_at REAL NOT NULL,
+    last_used REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS counters (
+    admin_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    PRIMARY KEY (admin_id, name)
+);
+CREATE TABLE IF NOT EXISTS ledgers (
+    admin_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    omschrijving TEXT NOT NULL,
+    categorie TEXT NOT NULL,
+    groep TEXT,
+    PRIMARY KEY (admin_id, id),
+    UNIQUE (admin_id, code)
+);
+CREATE TABLE IF NOT EXISTS relations (
+    admin_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    add_datum TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (admin_id, id),
+    UNIQUE (admin_id, code)
+);
+CREATE TABLE IF NOT EXISTS mutations (
+    admin_id INTEGER NOT NULL,
+    nr INTEGER NOT NULL,
+    soort TEXT NOT NULL,
+    datum TEXT NOT NULL,
+    rekening TEXT NOT NULL,
+    relatie_code TEXT,
+    factuurnummer TEXT,
+    boekstuk TEXT,
+    omschrijving TEXT NOT NULL,
+    betalingstermijn TEXT,
+    betalingskenmerk TEXT,
+    inex TEXT,
+    total_cents INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (admin_id, nr)
+);
+CREATE UNIQUE INDEX IF NOT EXISTS mutations_sales_invoice
+    ON mutations (admin_id, factuurnummer) WHERE soort = 'FactuurVerstuurd';
+CREATE UNIQUE INDEX IF NOT EXISTS mutations_purchase_invoice
+    ON mutations (admin_id, relatie_code, factuurnummer) WHERE soort = 'FactuurOntvangen';
+CREATE INDEX IF NOT EXISTS mutations_invoice ON mutations (admin_id, factuurnummer);
+CREATE TABLE IF NOT EXISTS mutation_lines (
+    admin_id INTEGER NOT NULL,
+    nr INTEGER NOT NULL,
+    line_no INTEGER NOT NULL,
+    invoer TEXT NOT NULL,
+    excl TEXT NOT NULL,
+    btw TEXT NOT NULL,
+    incl TEXT NOT NULL,
+    btw_code TEXT NOT NULL,
+    btw_pct TEXT NOT NULL,
+    tegenrekening TEXT NOT NULL,
+    kostenplaats_id INTEGER NOT NULL,
+    PRIMARY KEY (admin_id, nr, line_no)
+);
+CREATE TABLE IF NOT EXISTS postings (
+    admin_id INTEGER NOT NULL,
+    nr INTEGER NOT NULL,
+    datum TEXT NOT NULL,
+    ledger_id INTEGER NOT NULL,
+    kostenplaats_id INTEGER NOT NULL,
+    cents INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS postings_ledger ON postings (admin_id, ledger_id, datum);
+CREATE TABLE IF NOT EXISTS invoices (
+    admin_id INTEGER NOT NULL,
+    factuurnummer TEXT NOT NULL,
+    relatiecode TEXT NOT NULL,
+    datum TEXT NOT NULL,
+    betalingstermijn INTEGER NOT NULL,
+    sjabloon TEXT NOT NULL,
+    data TEXT NOT NULL,
+    excl_cents INTEGER NOT NULL,
+    btw_cents INTEGER NOT NULL,
+    incl_cents INTEGER NOT NULL,
+    mutatie_nr INTEGER,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (admin_id, factuurnummer)
+);
+CREATE TABLE IF NOT EXISTS invoice_lines (
+    admin_id INTEGER NOT NULL,
+    factuurnummer TEXT NOT NULL,
+    line_no INTEGER NOT NULL,
+    aantal TEXT NOT NULL,
+    eenheid TEXT,
+    code TEXT NOT NULL,
+    omschrijving TEXT NOT NULL,
+    prijs TEXT NOT NULL,
+    btw_code TEXT NOT NULL,
+    tegenrekening TEXT NOT NULL,
+    kostenplaats_id INTEGER NOT NULL,
+    PRIMARY KEY (admin_id, factuurnummer, line_no)
+);
+CREATE TABLE IF NOT EXISTS templates (
+    admin_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (admin_id, name)
+);
+CREATE TABLE IF NOT EXISTS articles (
+    admin_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    omschrijving TEXT NOT NULL,
+    groep_code TEXT NOT NULL,
+    groep_omschrijving TEXT NOT NULL,
+    eenheid TEXT NOT NULL,
+    inkoop TEXT NOT NULL,
+    verkoop_excl TEXT NOT NULL,
+    verkoop_incl TEXT NOT NULL,
+    btw_code TEXT NOT NULL,
+    btw_pct TEXT NOT NULL,
+    tegenrekening TEXT NOT NULL,
+    kostenplaats_id INTEGER NOT NULL,
+    actief INTEGER NOT NULL,
+    PRIMARY KEY (admin_id, id)
+);
+CREATE TABLE IF NOT EXISTS cost_centres (
+    admin_id INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    omschrijving TEXT NOT NULL,
+    parent_id INTEGER NOT NULL,
+    PRIMARY KEY (admin_id, id)
+);
+CREATE TABLE IF NOT EXISTS usage (
+    admin_id INTEGER NOT NULL,
+    month TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    calls INTEGER NOT NULL,
+    PRIMARY KEY (admin_id, month, operation)
+);
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    admin_id INTEGER,
+    operation TEXT NOT NULL,
+    error_code TEXT,
+    fault TEXT,
+    duration_ms REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS calls_admin ON calls (admin_id, id);
+CREATE TABLE IF NOT EXISTS autologin_tokens (
+    token TEXT PRIMARY KEY,
+    admin_id INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0
+);
+"""
+
+
+class Store:
+    """The sandbox database: one shared connection, one lock, explicit transactions."""
+
+    def __init__(self, path: str | Path) -> None:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = str(path)
+        self._lock = threading.RLock()
+        self._conn = sqlite3.connect(
+            self.path, check_same_thread=False, isolation_level=None, timeout=30
+        )
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA busy_timeout=30000")
+        with self.transaction() as conn:
+            for statement in DDL.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Serialize writers; nested use becomes a savepoint that can roll back on its own."""
+        with self._lock:
+            conn = self._conn
+            nested = conn.in_transaction
+            conn.execute("SAVEPOINT nested" if nested else "BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if nested:
+                    conn.execute("ROLLBACK TO nested")
+                    conn.execute("RELEASE nested")
+                else:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("RELEASE nested" if nested else "COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """Reads for the web view and control endpoints: a consistent snapshot, no writes."""
+        with self._lock:
+            conn = self._conn
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def next_number(conn: sqlite3.Connection, admin_id: int, name: str) -> int:
+    """Deterministic per-administration ids: 1, 2, 3, ... for each kind of record."""
+    row = conn.execute(
+        "SELECT value FROM counters WHERE admin_id = ? AND name = ?", (admin_id, name)
+    ).fetchone()
+    value = (row["value"] if row else 0) + 1
+    conn.execute(
+        "INSERT INTO counters (admin_id, name, value) VALUES (?, ?, ?) "
+        "ON CONFLICT (admin_id, name) DO UPDATE SET value = excluded.value",
+        (admin_id, name, value),
+    )
+    return value
+
+
+def now() -> float:
+    return time.time()

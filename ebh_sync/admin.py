@@ -1,0 +1,63 @@
+"""Staff view of the sync log: every booking with its attempts, filterable by organization,
+error code and state. Read-only: changes go through the product's retry and export."""
+
+from django.contrib import admin
+
+from ebh_sync.models import ExportBatch, RelationLink, SyncEvent, SyncJob
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SyncEventInline(admin.TabularInline):
+    model = SyncEvent
+    fields = ["at", "action", "code", "message"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncJob)
+class SyncJobAdmin(ReadOnlyAdmin):
+    list_display = [
+        "invoice_number", "kind", "organization", "state", "mutation_number", "attempts",
+        "in_doubt", "last_error_code", "updated_at",
+    ]
+    list_filter = ["state", "kind", "last_error_code", "in_doubt", "organization"]
+    search_fields = ["invoice_number", "organization__name", "last_error"]
+    list_select_related = ["organization"]
+    inlines = [SyncEventInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SyncEvent)
+class SyncEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "job", "action", "code", "message"]
+    list_filter = ["action", "code", "job__organization"]
+    search_fields = ["job__invoice_number", "message"]
+    list_select_related = ["job"]
+
+
+@admin.register(RelationLink)
+class RelationLinkAdmin(ReadOnlyAdmin):
+    list_display = ["code", "relation_id", "organization", "created_by_us", "created_at"]
+    list_filter = ["created_by_us", "organization"]
+    search_fields = ["code"]
+    exclude = ["administration"]
+
+
+@admin.register(ExportBatch)
+class ExportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "organization", "created_by", "created_at", "selected", "skipped"]
+    list_filter = ["organization"]

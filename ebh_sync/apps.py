@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EbhSyncConfig(AppConfig):
+    name = "ebh_sync"
+    verbose_name = _("e-Boekhouden sync")
+
+    def ready(self) -> None:
+        from ebh_sync import receivers  # noqa: F401 (connects the signal receivers)
+        from ebh_sync.selectors import invoice_badges
+        from invoicing.extensions import register_badge_provider
+
+        register_badge_provider(invoice_badges)

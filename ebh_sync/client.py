@@ -1,0 +1,353 @@
+"""The e-Boekhouden client interface: plain values in, plain values out, typed errors.
+
+Everything outside ebh_sync talks to e-Boekhouden through :class:`EbhClient` (the zeep
+implementation is :class:`ebh_sync.soap.SoapClient`; tests may use a fake). Results are frozen
+dataclasses, never zeep objects, and every failure is an :class:`EbhError` subclass:
+
+* :class:`AuthenticationError` (E001.x, and E002.5): the stored credentials no longer work;
+  the connection needs the user, retrying does not help.
+* :class:`SessionError` (E002.1-E002.4): open a new session and try once more.
+* :class:`LimitError` (E003.1): the monthly GetMutaties budget is used up.
+* :class:`RejectedError`: the service refused the request (business rule, e.g. CMUT019).
+* :class:`TransientError`: network, timeout, HTTP 5xx or an unreadable answer. ``ambiguous``
+  is true when the request may have reached the service (it may have been applied).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+MASK = "********"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """The three API codes of an e-Boekhouden user. All three are secrets."""
+
+    username: str = field(repr=False)
+    security_code_1: str = field(repr=False)
+    security_code_2: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Credentials(username={MASK}, security_code_1={MASK}, security_code_2={MASK})"
+
+    __str__ = __repr__
+
+    def with_security_code_2(self, security_code_2: str) -> Credentials:
+        return Credentials(self.username, self.security_code_1, security_code_2)
+
+
+@dataclass(frozen=True)
+class Session:
+    """An open SOAP session. Data calls need both the session id and security code 2."""
+
+    session_id: str = field(repr=False)
+    security_code_2: str = field(repr=False)
+    administration_guid: str = field(default="", repr=False)
+
+    def __repr__(self) -> str:
+        return f"Session(session_id={MASK})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
+class Administration:
+    guid: str = field(repr=False)  # doubles as that administration's security code 2
+    name: str
+    city: str
+    start_boekjaar: str
+
+
+@dataclass(frozen=True)
+class LedgerAccount:
+    id: int
+    code: str
+    description: str
+    category: str
+    group: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.description}".strip()
+
+
+@dataclass(frozen=True)
+class RelationData:
+    """A debtor or creditor as AddRelatie needs it (cRelatie); lengths already fit."""
+
+    code: str
+    name: str
+    business: bool = True
+    contact_person: str = ""
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+    email: str = ""
+    phone: str = ""
+    vat_id: str = ""
+    kvk_number: str = ""
+    iban: str = ""
+
+
+@dataclass(frozen=True)
+class Relation:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class MutationLine:
+    """One cMutatieRegel with amounts excluding VAT (InExBTW EX)."""
+
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    vat_code: str
+    vat_percentage: Decimal
+    contra_account: str
+
+
+@dataclass(frozen=True)
+class MutationData:
+    """One AddMutatie (cMutatie) as the mapping builds it."""
+
+    kind: str  # enMutatieSoorten, e.g. FactuurVerstuurd
+    date: datetime.date
+    account: str
+    relation_code: str
+    invoice_number: str
+    description: str
+    payment_term_days: int
+    lines: tuple[MutationLine, ...]
+    payment_reference: str = ""
+
+
+@dataclass(frozen=True)
+class MutationSummary:
+    """A booked mutation as GetMutaties reports it."""
+
+    number: int
+    kind: str
+    date: datetime.date | None
+    relation_code: str
+    invoice_number: str
+    gross_total: Decimal
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+
+class EbhError(Exception):
+    """Base of every failure the client reports."""
+
+    code = ""
+    description = ""
+
+    @property
+    def user_message(self) -> str:
+        return str(_("e-Boekhouden.nl refused the request (%(code)s: %(description)s).")
+                   % {"code": self.code or "?", "description": self.description or "-"})
+
+
+class AuthenticationError(EbhError):
+    """The credentials were refused (E001.x). Never retried: the user must act."""
+
+    _MESSAGES = {
+        "E001.1": _(
+            "The username or security code 1 is wrong. Security code 1 changes when you change "
+            "your e-Boekhouden.nl password: copy the current one from Beheer > Instellingen > "
+            "Koppelingen > API/SOAP."
+        ),
+        "E001.2": _("No administration was found for these credentials."),
+        "E001.3": _(
+            "Security code 2 is wrong. Copy it from Beheer > Instellingen > Koppelingen > "
+            "API/SOAP of the administration you want to connect."
+        ),
+        "E001.5": _(
+            "This e-Boekhouden.nl user has no permission to use the API. Give the user API rights "
+            "in e-Boekhouden.nl (Beheer > Uw account > Gebruikers)."
+        ),
+        "E001.7": _("e-Boekhouden.nl could not verify the credentials. Fill in all three codes."),
+        "E002.5": _(
+            "This e-Boekhouden.nl account is not an accountant account, so it cannot open "
+            "another administration."
+        ),
+    }
+
+    def __init__(self, code: str, description: str = "") -> None:
+        self.code, self.description = code, description
+        super().__init__(f"{code}: {description}")
+
+    @property
+    def user_message(self) -> str:
+        message = self._MESSAGES.get(self.code)
+        if message is None:
+            return str(_("e-Boekhouden.nl refused the credentials (%(code)s).")
+                       % {"code": self.code})
+        return str(message)
+
+
+class SessionError(EbhError):
+    """The session is invalid, unknown, expired or closed (E002.1-E002.4)."""
+
+    def __init__(self, code: str, description: str = "") -> None:
+        self.code, self.description = code, description
+        super().__init__(f"{code}: {description}")
+
+    @property
+    def user_message(self) -> str:
+        return str(_("The session with e-Boekhouden.nl expired. Please try again."))
+
+
+class LimitError(EbhError):
+    """E003.1: the monthly limit of GetMutaties calls is reached."""
+
+    def __init__(self, code: str = "E003.1", description: str = "") -> None:
+        self.code, self.description = code, description
+        super().__init__(f"{code}: {description}")
+
+    @property
+    def user_message(self) -> str:
+        return str(_("The monthly limit of e-Boekhouden.nl look-ups is reached."))
+
+
+class RejectedError(EbhError):
+    """A business rule of the service refused the request (e.g. CMUT019)."""
+
+    def __init__(self, code: str, description: str = "") -> None:
+        self.code, self.description = code, description
+        super().__init__(f"{code}: {description}")
+
+
+class TransientError(EbhError):
+    """The service could not be reached or answered badly; trying again later may work."""
+
+    UNREACHABLE = "unreachable"
+    TIMEOUT = "timeout"
+    DROPPED = "dropped"
+    SERVER_ERROR = "server_error"
+    MALFORMED = "malformed"
+
+    _MESSAGES = {
+        UNREACHABLE: _(
+            "e-Boekhouden.nl cannot be reached. Check the internet connection and try again "
+            "in a few minutes."
+        ),
+        TIMEOUT: _("e-Boekhouden.nl did not answer in time. Please try again in a few minutes."),
+        DROPPED: _("The connection with e-Boekhouden.nl was interrupted. Please try again."),
+        SERVER_ERROR: _("e-Boekhouden.nl reported an internal error. Please try again later."),
+        MALFORMED: _("e-Boekhouden.nl sent an answer we could not read. Please try again later."),
+    }
+
+    def __init__(self, kind: str, detail: str = "", *, ambiguous: bool = False) -> None:
+        self.kind, self.ambiguous = kind, ambiguous
+        self.code, self.description = kind, detail
+        super().__init__(f"{kind}: {detail}" if detail else kind)
+
+    @property
+    def user_message(self) -> str:
+        return str(self._MESSAGES.get(self.kind, self._MESSAGES[self.SERVER_ERROR]))
+
+
+def error_for_code(code: str, description: str = "") -> EbhError:
+    """Turn the service's ``LastErrorCode`` into the matching error class."""
+    normalized = code.strip()
+    if normalized.startswith("E001") or normalized in ("E002.5", "E0025"):
+        return AuthenticationError(_dotted(normalized), description)
+    if normalized.startswith("E002"):
+        return SessionError(_dotted(normalized), description)
+    if normalized.startswith("E003"):
+        return LimitError(_dotted(normalized), description)
+    return RejectedError(normalized, description)
+
+
+def _dotted(code: str) -> str:
+    # Production clients have seen "E0023" where the manual writes "E002.3".
+    if len(code) == 5 and code[:4].isalnum() and "." not in code:
+        return f"{code[:4]}.{code[4]}"
+    return code
+
+
+# --- The interface ---------------------------------------------------------------------------
+
+
+class EbhClient(ABC):
+    """What the rest of the project may ask of e-Boekhouden. Sessions are short-lived:
+    use :meth:`session` so every session is closed again."""
+
+    @abstractmethod
+    def open_session(self, credentials: Credentials) -> Session: ...
+
+    @abstractmethod
+    def open_session_sub(self, credentials: Credentials, administration_guid: str) -> Session:
+        """Accountant accounts: open a session in one of the administrations they manage."""
+
+    @abstractmethod
+    def close_session(self, session: Session) -> None:
+        """Never raises: a session that cannot be closed expires by itself."""
+
+    @abstractmethod
+    def get_administraties(self, session: Session) -> list[Administration]: ...
+
+    @abstractmethod
+    def get_grootboekrekeningen(
+        self, session: Session, category: str | None = None
+    ) -> list[LedgerAccount]: ...
+
+    @abstractmethod
+    def get_relaties(self, session: Session, *, code: str) -> list[Relation]:
+        """Relations with exactly this code (none or one)."""
+
+    @abstractmethod
+    def add_relatie(self, session: Session, relation: RelationData) -> int:
+        """Create a relation; returns its e-Boekhouden id (Rel_ID). CREL001: code in use."""
+
+    @abstractmethod
+    def add_mutatie(self, session: Session, mutation: MutationData) -> int:
+        """Book a mutation; returns its Mutatienummer (never 0: 0 is reported as an error)."""
+
+    @abstractmethod
+    def get_mutaties(
+        self,
+        session: Session,
+        *,
+        invoice_number: str,
+        date_from: datetime.date,
+        date_to: datetime.date,
+    ) -> list[MutationSummary]:
+        """Mutations carrying this invoice number. Costs one of the 5,000 monthly calls."""
+
+    @contextlib.contextmanager
+    def session(
+        self,
+        credentials: Credentials,
+        *,
+        administration_guid: str = "",
+        sub: bool = False,
+    ) -> Iterator[Session]:
+        """Open one session (OpenSessionSub when ``sub``), yield it, and always close it."""
+        if sub:
+            opened = self.open_session_sub(credentials, administration_guid)
+        else:
+            opened = self.open_session(credentials)
+        try:
+            yield opened
+        finally:
+            self.close_session(opened)
+
+
+def get_client() -> EbhClient:
+    """The configured client (settings.EBH_CLIENT_CLASS), built fresh for each use."""
+    return import_string(settings.EBH_CLIENT_CLASS)()

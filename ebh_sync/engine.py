@@ -1,0 +1,469 @@
+"""Draining a connection's due bookings: exactly once, although e-Boekhouden has no
+idempotency key.
+
+One worker at a time holds a connection's lease (a conditional UPDATE on SyncLease) and
+books its due jobs in one SOAP session. Per job:
+
+1. If an earlier attempt may have reached the service (``in_doubt``), ask GetMutaties by
+   invoice number first; only then, because that call is limited to 5,000 a month.
+2. Make sure the relation exists (our memory first, AddRelatie when it is missing).
+3. Commit the write-ahead marker (state "sending", in doubt), then call AddMutatie.
+4. Record the Mutatienummer, or classify the failure: transient errors back off with
+   jitter (the next attempt time lives in the row, not in Celery), rejections fail at once,
+   authentication errors pause the connection without using up attempts.
+
+No database transaction is ever held open across a SOAP call."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
+
+from connections.models import Connection
+from connections.services import (
+    administration_key,
+    connection_credentials,
+    connection_mark_action_needed,
+)
+from ebh_sync import mapping
+from ebh_sync.client import (
+    AuthenticationError,
+    EbhClient,
+    EbhError,
+    LimitError,
+    MutationData,
+    RejectedError,
+    SessionError,
+    TransientError,
+    get_client,
+)
+from ebh_sync.models import RelationLink, SyncEvent, SyncJob, SyncLease
+
+logger = logging.getLogger(__name__)
+
+ALREADY_BOOKED_CODES = {"CMUT018", "CMUT019"}
+RELATION_EXISTS_CODE = "CREL001"
+UNKNOWN_RELATION_CODES = {"CMUT017", "CMUT025"}
+RECONCILE_WINDOW = datetime.timedelta(days=1)
+
+
+# --- the lease -------------------------------------------------------------------------------
+
+
+def _lease_until() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.EBH_SYNC_LEASE_SECONDS)
+
+
+def lease_claim(connection_id: int, holder: str) -> bool:
+    SyncLease.objects.get_or_create(connection_id=connection_id)
+    free = Q(expires_at__isnull=True) | Q(expires_at__lt=timezone.now()) | Q(holder=holder)
+    claimed = SyncLease.objects.filter(free, connection_id=connection_id).update(
+        holder=holder, expires_at=_lease_until()
+    )
+    return claimed == 1
+
+
+def lease_renew(connection_id: int, holder: str) -> bool:
+    renewed = SyncLease.objects.filter(connection_id=connection_id, holder=holder).update(
+        expires_at=_lease_until()
+    )
+    return renewed == 1
+
+
+def lease_release(connection_id: int, holder: str) -> None:
+    SyncLease.objects.filter(connection_id=connection_id, holder=holder).update(
+        holder="", expires_at=None
+    )
+
+
+# --- job state changes (each its own short transaction) --------------------------------------
+
+
+def log_event(job: SyncJob, action: str, code: str = "", message: str = "") -> None:
+    SyncEvent.objects.create(job=job, action=action, code=code[:20], message=message[:500])
+
+
+def _update(job: SyncJob, *, allow_cancelled: bool = False, **fields) -> bool:
+    """Write fields unless the job was cancelled meanwhile (a disconnect wins over retries)."""
+    rows = SyncJob.objects.filter(pk=job.pk)
+    if not allow_cancelled:
+        rows = rows.exclude(state=SyncJob.State.CANCELLED)
+    changed = rows.update(updated_at=timezone.now(), **fields) == 1
+    if changed:
+        for name, value in fields.items():
+            setattr(job, name, value)
+    return changed
+
+
+def mark_booked(job: SyncJob, number: int, *, how: str = "booked") -> None:
+    # The service's word is the truth, whatever happened to the job meanwhile.
+    _update(
+        job, allow_cancelled=True, state=SyncJob.State.BOOKED, mutation_number=number,
+        in_doubt=False, booked_at=timezone.now(), last_error_code="", last_error="",
+    )
+    log_event(job, how, message=f"Mutatienummer {number}")
+
+
+def mark_failed(job: SyncJob, code: str, message: str) -> None:
+    _update(job, state=SyncJob.State.FAILED, last_error_code=code[:20], last_error=message[:500])
+    log_event(job, "failed", code, message)
+
+
+def backoff_delay(attempts: int) -> datetime.timedelta:
+    """Capped exponential backoff with jitter: base * 2^(n-1), drawn from [50%, 100%]."""
+    base = settings.EBH_SYNC_BACKOFF_BASE_SECONDS
+    ceiling = min(settings.EBH_SYNC_BACKOFF_MAX_SECONDS, base * 2 ** max(attempts - 1, 0))
+    return datetime.timedelta(seconds=ceiling * random.uniform(0.5, 1.0))  # noqa: S311
+
+
+def mark_retry(job: SyncJob, error: EbhError, *, in_doubt: bool) -> None:
+    attempts = job.attempts + 1
+    message = error.user_message
+    if attempts >= settings.EBH_SYNC_MAX_ATTEMPTS:
+        _update(job, attempts=attempts, in_doubt=in_doubt)
+        mark_failed(
+            job, error.code or "RETRY",
+            _("Gave up after %(n)s attempts: %(message)s") % {"n": attempts, "message": message},
+        )
+        return
+    _update(
+        job, state=SyncJob.State.PENDING, attempts=attempts, in_doubt=in_doubt,
+        next_attempt_at=timezone.now() + backoff_delay(attempts),
+        last_error_code=(error.code or "")[:20], last_error=message[:500],
+    )
+    log_event(job, "retry", error.code or "", message)
+
+
+def pause_connection_jobs(connection_id: int, reason: str) -> int:
+    active = [SyncJob.State.PENDING, SyncJob.State.SENDING]
+    return SyncJob.objects.filter(connection_id=connection_id, state__in=active).update(
+        state=SyncJob.State.PAUSED, last_error=reason[:500], updated_at=timezone.now()
+    )
+
+
+# --- the drain -------------------------------------------------------------------------------
+
+
+@dataclass
+class DrainResult:
+    claimed: bool = True
+    booked: int = 0
+    failed: int = 0
+    retried: int = 0
+    stopped: str = ""
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+class _Stop(Exception):
+    """Stop draining this connection for now (service trouble or credentials refused)."""
+
+
+def due_jobs(connection_id: int, limit: int = 50) -> list[SyncJob]:
+    """The next due jobs of a connection, with what booking them reads, in few queries."""
+    return list(
+        SyncJob.objects.due()
+        .filter(connection_id=connection_id)
+        .select_related("sales_invoice__customer", "purchase_invoice__supplier")
+        .prefetch_related(
+            "sales_invoice__vat_totals", "sales_invoice__lines",
+            "purchase_invoice__vat_totals", "purchase_invoice__lines",
+        )
+        .order_by("next_attempt_at", "id")[:limit]
+    )
+
+
+def next_due_job(connection_id: int) -> SyncJob | None:
+    jobs = due_jobs(connection_id, limit=1)
+    return jobs[0] if jobs else None
+
+
+def drain_connection(
+    connection_id: int, *, client: EbhClient | None = None, max_jobs: int = 500
+) -> DrainResult:
+    """Book the connection's due jobs in one session; returns what happened."""
+    holder = uuid.uuid4().hex
+    if not lease_claim(connection_id, holder):
+        return DrainResult(claimed=False)
+    runner = None
+    try:
+        # Only a lease holder sets "sending"; any such job now belongs to a dead worker.
+        recover_orphans(connection_id)
+        connection = Connection.objects.select_related("organization").get(pk=connection_id)
+        if not connection.can_sync:
+            return DrainResult(stopped="not connected")
+        runner = Runner(connection, client or get_client())
+        _drain_jobs(runner, connection_id, holder, max_jobs)
+        return runner.result
+    finally:
+        if runner is not None:
+            runner.close()
+        lease_release(connection_id, holder)
+
+
+def _drain_jobs(runner: Runner, connection_id: int, holder: str, max_jobs: int) -> None:
+    """Process due jobs chunk by chunk; renew the lease well before it can expire."""
+    renewed_at, done = time.monotonic(), 0
+    while done < max_jobs:
+        jobs = due_jobs(connection_id, limit=min(50, max_jobs - done))
+        if not jobs:
+            return
+        for job in jobs:
+            try:
+                runner.process(job)
+            except _Stop as stop:
+                runner.result.stopped = str(stop)
+                return
+            done += 1
+            if time.monotonic() - renewed_at > settings.EBH_SYNC_LEASE_SECONDS / 3:
+                if not lease_renew(connection_id, holder):
+                    runner.result.stopped = "lease lost"
+                    return
+                renewed_at = time.monotonic()
+
+
+class Runner:
+    """Books jobs of one connection over one lazily opened SOAP session."""
+
+    def __init__(self, connection: Connection, client: EbhClient) -> None:
+        self.connection = connection
+        self.client = client
+        self.result = DrainResult()
+        self._session = None
+        self._accounts = None
+        self._admin_key = None
+        self._sending = False
+        self._known_codes: set[str] = set()
+
+    # --- session handling -------------------------------------------------------------------
+
+    @sensitive_variables()
+    def _open(self):
+        credentials = connection_credentials(connection=self.connection)
+        guid = self.connection.administration_guid()
+        self._count("OpenSessionSub" if self.connection.uses_sub_session else "OpenSession")
+        if self.connection.uses_sub_session:
+            return self.client.open_session_sub(credentials, guid)
+        return self.client.open_session(credentials)
+
+    @property
+    def session(self):
+        if self._session is None:
+            self._session = self._open()
+        return self._session
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._count("CloseSession")
+            self.client.close_session(self._session)
+            self._session = None
+
+    def _count(self, operation: str) -> None:
+        self.result.calls[operation] = self.result.calls.get(operation, 0) + 1
+
+    def call(self, operation: str, method, *args, **kwargs):
+        """One data call; on a session error, reopen the session once and try again."""
+        for attempt in (1, 2):
+            self._count(operation)
+            try:
+                return method(self.session, *args, **kwargs)
+            except SessionError:
+                self._session = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    # --- per job ----------------------------------------------------------------------------
+
+    def process(self, job: SyncJob) -> None:
+        self._sending = False
+        try:
+            mutation = self.build(job)
+        except mapping.MappingError as exc:
+            mark_failed(job, "DATA", str(exc))
+            self.result.failed += 1
+            return
+        try:
+            self._book(job, mutation)
+        except AuthenticationError as exc:
+            self._pause(exc)
+        except RejectedError as exc:
+            self._rejected(job, mutation, exc)
+        except LimitError as exc:
+            mark_retry(job, exc, in_doubt=job.in_doubt)
+            self.result.retried += 1
+        except TransientError as exc:
+            in_doubt = exc.ambiguous if self._sending else job.in_doubt
+            mark_retry(job, exc, in_doubt=in_doubt)
+            self.result.retried += 1
+            raise _Stop(exc.code) from None
+
+    def _book(self, job: SyncJob, mutation: MutationData) -> None:
+        if job.in_doubt and self._reconcile(job, mutation):
+            return
+        self.ensure_relation(job)
+        if not _update(job, state=SyncJob.State.SENDING, in_doubt=True):
+            return  # cancelled meanwhile (the connection was ended): send nothing
+        self._sending = True
+        number = self.call("AddMutatie", self.client.add_mutatie, mutation)
+        mark_booked(job, number)
+        self.result.booked += 1
+
+    def _rejected(self, job: SyncJob, mutation: MutationData, exc: RejectedError) -> None:
+        # "Invoice number already used": after an ambiguous failure this is our own booking.
+        if exc.code in ALREADY_BOOKED_CODES and self._reconcile(job, mutation):
+            return
+        if exc.code in UNKNOWN_RELATION_CODES and self._forget_relation(job):
+            # Our memory was stale (the relation was removed in e-Boekhouden): create it again.
+            try:
+                self._book(job, mutation)
+                return
+            except RejectedError as again:
+                exc = again
+        mark_failed(job, exc.code, exc.description or exc.user_message)
+        self.result.failed += 1
+
+    def _pause(self, exc: AuthenticationError) -> None:
+        reason = exc.user_message
+        connection_mark_action_needed(connection=self.connection, reason=reason)
+        pause_connection_jobs(self.connection.pk, reason)
+        raise _Stop(exc.code)
+
+    def _reconcile(self, job: SyncJob, mutation: MutationData) -> bool:
+        """Is the booking already in e-Boekhouden? If so, record it (True)."""
+        found = [
+            row
+            for row in self.call(
+                "GetMutaties", self.client.get_mutaties,
+                invoice_number=mutation.invoice_number,
+                date_from=mutation.date - RECONCILE_WINDOW,
+                date_to=mutation.date + RECONCILE_WINDOW,
+            )
+            if row.kind == mutation.kind and row.relation_code == mutation.relation_code
+        ]
+        if not found:
+            log_event(job, "reconciled", message="not booked yet")
+            return False
+        mark_booked(job, min(row.number for row in found), how="reconciled")
+        self.result.booked += 1
+        return True
+
+    # --- building blocks --------------------------------------------------------------------
+
+    def accounts(self) -> mapping.Accounts:
+        if self._accounts is None:
+            connection = self.connection
+            overrides = {
+                (row.kind, row.vat_code): row.account for row in connection.overrides.all()
+            }
+            self._accounts = mapping.Accounts(
+                debtor=connection.debtor_account,
+                creditor=connection.creditor_account,
+                sales_contra=connection.sales_contra_account,
+                purchase_contra=connection.purchase_contra_account,
+                overrides=overrides,
+            )
+        return self._accounts
+
+    def build(self, job: SyncJob) -> MutationData:
+        if job.kind == SyncJob.Kind.SALES_INVOICE:
+            invoice = job.sales_invoice
+            return mapping.sales_mutation(
+                invoice, self.accounts(), invoice.vat_totals.all(), invoice.lines.all()
+            )
+        invoice = job.purchase_invoice
+        return mapping.purchase_mutation(
+            invoice, self.accounts(), invoice.vat_totals.all(), invoice.lines.all()
+        )
+
+    def _relation_snapshot(self, job: SyncJob) -> dict:
+        if job.kind == SyncJob.Kind.SALES_INVOICE:
+            return job.sales_invoice.buyer or job.sales_invoice.customer.snapshot()
+        return job.purchase_invoice.supplier.snapshot()
+
+    @property
+    def admin_key(self) -> str:
+        if self._admin_key is None:
+            self._admin_key = administration_key(self.connection.administration_guid())
+        return self._admin_key
+
+    def ensure_relation(self, job: SyncJob) -> None:
+        """Make sure the debtor or creditor exists; a relation we know costs no call."""
+        relation = mapping.relation_from_snapshot(self._relation_snapshot(job))
+        if relation.code in self._known_codes:
+            return
+        links = RelationLink.objects.filter(
+            connection=self.connection, administration=self.admin_key, code=relation.code
+        )
+        if links.exists():
+            self._known_codes.add(relation.code)
+            return
+        try:
+            relation_id = self.call("AddRelatie", self.client.add_relatie, relation)
+            created = True
+        except RejectedError as exc:
+            if exc.code != RELATION_EXISTS_CODE:
+                raise
+            relation_id, created = self._existing_relation_id(relation.code), False
+        RelationLink.objects.get_or_create(
+            connection=self.connection, administration=self.admin_key, code=relation.code,
+            defaults={"organization": self.connection.organization, "relation_id": relation_id,
+                      "created_by_us": created},
+        )
+        self._known_codes.add(relation.code)
+        if created:
+            log_event(job, "relation_created", message=relation.code)
+
+    def _forget_relation(self, job: SyncJob) -> bool:
+        code = mapping.relation_from_snapshot(self._relation_snapshot(job)).code
+        self._known_codes.discard(code)
+        deleted, _rows = RelationLink.objects.filter(
+            connection=self.connection, administration=self.admin_key, code=code
+        ).delete()
+        return deleted > 0
+
+    def _existing_relation_id(self, code: str) -> int:
+        rows = self.call("GetRelaties", self.client.get_relaties, code=code)
+        if not rows:
+            raise TransientError(TransientError.MALFORMED, f"relation {code} not found")
+        return rows[0].id
+
+
+# --- the sweeper -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def recover_orphans(connection_id: int | None = None) -> int:
+    """Jobs left 'sending' by a worker whose lease expired: in doubt, back in the queue.
+
+    With ``connection_id`` the caller holds that connection's lease, so every job of it that
+    is still 'sending' is an orphan."""
+    now = timezone.now()
+    jobs = SyncJob.objects.filter(state=SyncJob.State.SENDING)
+    if connection_id is not None:
+        jobs = jobs.filter(connection_id=connection_id)
+    else:
+        live = SyncLease.objects.filter(expires_at__gte=now).values("connection_id")
+        jobs = jobs.exclude(connection_id__in=live)
+    return jobs.update(
+        state=SyncJob.State.PENDING, in_doubt=True, next_attempt_at=now, updated_at=now
+    )
+
+
+def connections_with_due_jobs() -> list[int]:
+    return list(
+        SyncJob.objects.due()
+        .filter(connection__status=Connection.Status.CONNECTED)
+        .values_list("connection_id", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,35 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.models import validate_business_date
+
+
+class ExportForm(forms.Form):
+    """Pick a period; every finalized invoice in it that is not booked yet is exported."""
+
+    KIND_CHOICES = [
+        ("all", _("Sales and purchase invoices")),
+        ("sales", _("Sales invoices and credit notes")),
+        ("purchase", _("Purchase invoices")),
+    ]
+
+    date_from = forms.DateField(
+        label=_("From"), validators=[validate_business_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("Up to and including"), validators=[validate_business_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    kind = forms.ChoiceField(label=_("Invoices"), choices=KIND_CHOICES, initial="all")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date must lie before the end date."))
+        if start and end and end - start > datetime.timedelta(days=3 * 366):
+            raise forms.ValidationError(_("Export at most three years at a time."))
+        return cleaned

@@ -1,0 +1,187 @@
+"""From our invoices to e-Boekhouden's records: pure functions, no I/O.
+
+A sales invoice (or credit note) becomes a FactuurVerstuurd mutation against the debtors
+account, a purchase invoice a FactuurOntvangen against the creditors account; each has one line
+per VAT rate, built from that rate's stored totals in EUR (VAT is computed per rate on the
+rate's total, which is also how e-Boekhouden checks it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ebh_sync.client import MutationData, MutationLine, RelationData
+
+SALES_KIND = "FactuurVerstuurd"
+PURCHASE_KIND = "FactuurOntvangen"
+CENT = Decimal("0.01")
+DESCRIPTION_MAX = 200
+
+# cRelatie field lengths (SOAP_API.md §3.7).
+RELATION_LIMITS = {
+    "code": 15, "name": 100, "contact_person": 150, "address": 150, "postcode": 50,
+    "city": 50, "country": 50, "email": 150, "phone": 50, "vat_id": 50, "kvk_number": 50,
+    "iban": 50,
+}
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The ledger choices of a connection, resolved for one booking."""
+
+    debtor: str
+    creditor: str
+    sales_contra: str
+    purchase_contra: str
+    overrides: dict[tuple[str, str], str]  # (kind "sales"/"purchase", BTW code) -> account
+
+    def contra(self, side: str, vat_code: str, line_account: str = "") -> str:
+        """A line's own ledger account (from its product) wins, then a per-VAT-code override,
+        then the connection's default for the side."""
+        if line_account:
+            return line_account
+        default = self.sales_contra if side == "sales" else self.purchase_contra
+        return self.overrides.get((side, vat_code), default)
+
+
+class MappingError(ValueError):
+    """Our own data cannot become a valid booking; the message says what to fix."""
+
+
+def relation_from_snapshot(snapshot: dict) -> RelationData:
+    """A debtor or creditor from a party snapshot (the fields frozen on the invoice)."""
+    values = {
+        name: str(snapshot.get(name) or "")[:limit] for name, limit in RELATION_LIMITS.items()
+    }
+    return RelationData(business=snapshot.get("kind", "company") != "private", **values)
+
+
+def _rate_lines(side: str, rate, accounts: Accounts, line_accounts: dict[str, Decimal]):
+    """The booking lines of one VAT rate: one per contra account.
+
+    ``line_accounts`` maps a line-level ledger account (a product's own account, "" for
+    none) to the net amount of the invoice lines using it. With one account the rate's
+    stored totals are booked as they are; with several, the rate's EUR totals are split in
+    proportion and the rounding rest goes to the largest part, so the parts add up to the
+    invoice's totals exactly."""
+    vat_code = rate.ebh_code
+    percentage = Decimal(rate.percentage).quantize(CENT)
+    net_total, vat_total = _eur(rate, "net_amount"), _eur(rate, "vat_amount")
+    groups: dict[str, Decimal] = {}
+    for line_account, amount in line_accounts.items():
+        account = accounts.contra(side, vat_code, line_account)
+        groups[account] = groups.get(account, Decimal(0)) + amount
+    if len(groups) <= 1:
+        account = next(iter(groups), accounts.contra(side, vat_code))
+        return [MutationLine(net_total, vat_total, net_total + vat_total, vat_code, percentage,
+                             account)]
+    return _split(groups, net_total, vat_total, vat_code, percentage)
+
+
+def _split(groups, net_total, vat_total, vat_code, percentage) -> list[MutationLine]:
+    base = sum(groups.values()) or Decimal(1)
+    nets = {a: (net_total * amount / base).quantize(CENT) for a, amount in groups.items()}
+    vats = {a: (net * percentage / 100).quantize(CENT) for a, net in nets.items()}
+    largest = max(nets, key=lambda a: abs(nets[a]))
+    nets[largest] += net_total - sum(nets.values())
+    vats[largest] += vat_total - sum(vats.values())
+    return [
+        MutationLine(nets[a], vats[a], nets[a] + vats[a], vat_code, percentage, a)
+        for a in sorted(groups)
+    ]
+
+
+def _eur(rate, field: str) -> Decimal:
+    value = getattr(rate, f"{field}_eur", None)
+    if value is None:
+        value = getattr(rate, field)
+    return Decimal(value).quantize(CENT)
+
+
+def _line_accounts(lines) -> dict[str, dict[str, Decimal]]:
+    """VAT rate -> {line ledger account: net amount} of an invoice's lines."""
+    result: dict[str, dict[str, Decimal]] = {}
+    for line in lines:
+        accounts = result.setdefault(line.vat_rate, {})
+        key = line.ledger_account or ""
+        accounts[key] = accounts.get(key, Decimal(0)) + line.net_amount
+    return result
+
+
+def _lines(side: str, vat_totals, lines, accounts: Accounts) -> tuple[MutationLine, ...]:
+    per_rate = _line_accounts(lines)
+    booked: list[MutationLine] = []
+    for rate in vat_totals:
+        booked += _rate_lines(side, rate, accounts, per_rate.get(rate.vat_rate, {"": 0}))
+    return _non_empty(tuple(booked))
+
+
+def _description(parts: list[str]) -> str:
+    text = " ".join(part for part in parts if part).strip()
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def _currency_note(invoice) -> str:
+    if invoice.currency == "EUR":
+        return ""
+    return _("(%(currency)s %(amount)s at %(rate)s EUR)") % {
+        "currency": invoice.currency,
+        "amount": invoice.gross_total,
+        "rate": invoice.exchange_rate.normalize(),
+    }
+
+
+def sales_mutation(invoice, accounts: Accounts, vat_totals, lines) -> MutationData:
+    """FactuurVerstuurd for a finalized sales invoice or credit note (negative amounts)."""
+    code = invoice.buyer.get("code") or invoice.customer.code
+    if not code:
+        raise MappingError(_("The customer has no relation code."))
+    with translation.override(invoice.language):
+        label = _("Credit note") if invoice.is_credit_note else _("Invoice")
+        description = _description(
+            [label, invoice.number, invoice.buyer.get("name", ""), _currency_note(invoice)]
+        )
+    return MutationData(
+        kind=SALES_KIND,
+        date=invoice.issue_date,
+        account=accounts.debtor,
+        relation_code=code,
+        invoice_number=invoice.number,
+        description=description,
+        payment_term_days=invoice.payment_term_days,
+        lines=_lines("sales", vat_totals, lines, accounts),
+        payment_reference=(invoice.payment_reference or "")[:50],
+    )
+
+
+def purchase_mutation(invoice, accounts: Accounts, vat_totals, lines) -> MutationData:
+    """FactuurOntvangen for a registered purchase invoice, under the supplier's number."""
+    supplier = invoice.supplier
+    if not supplier.code:
+        raise MappingError(_("The supplier has no relation code."))
+    description = _description(
+        [_("Purchase invoice"), invoice.supplier_invoice_number, supplier.name,
+         invoice.description]
+    )
+    term = max((invoice.due_date - invoice.invoice_date).days, 0)
+    return MutationData(
+        kind=PURCHASE_KIND,
+        date=invoice.invoice_date,
+        account=accounts.creditor,
+        relation_code=supplier.code,
+        invoice_number=invoice.supplier_invoice_number,
+        description=description,
+        payment_term_days=min(term, 9999),
+        lines=_lines("purchase", vat_totals, lines, accounts),
+    )
+
+
+def _non_empty(lines: tuple[MutationLine, ...]) -> tuple[MutationLine, ...]:
+    """Drop rates whose amounts are all zero; an invoice of only zeros still books one line."""
+    kept = tuple(line for line in lines if line.net or line.vat)
+    if not lines:
+        raise MappingError(_("The invoice has no amounts to book."))
+    return kept or lines[:1]

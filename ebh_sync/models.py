@@ -1,0 +1,178 @@
+"""The sync's rows: the outbox of bookings (SyncJob) with its log, the per-connection lease, the
+memory of e-Boekhouden relation ids, and export batches.
+
+A job is written in the same transaction as the invoice event it books; the database, not the
+broker, is the record of what still has to happen."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.tenancy import OrganizationOwnedModel, OrganizationQuerySet
+
+
+class SyncJobQuerySet(OrganizationQuerySet):
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(state=SyncJob.State.PENDING, next_attempt_at__lte=now)
+
+    def needing_attention(self):
+        return self.filter(state=SyncJob.State.FAILED)
+
+
+class SyncJob(OrganizationOwnedModel):
+    """One booking to make in e-Boekhouden, exactly once."""
+
+    class Kind(models.TextChoices):
+        SALES_INVOICE = "sales", _("Sales invoice")
+        PURCHASE_INVOICE = "purchase", _("Purchase invoice")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Queued")
+        SENDING = "sending", _("Sending")
+        BOOKED = "booked", _("Booked")
+        FAILED = "failed", _("Failed")
+        PAUSED = "paused", _("Paused")
+        CANCELLED = "cancelled", _("Not booked")
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.PROTECT, related_name="sync_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    sales_invoice = models.OneToOneField(
+        "invoicing.SalesInvoice", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="sync_job",
+    )
+    purchase_invoice = models.OneToOneField(
+        "invoicing.PurchaseInvoice", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="sync_job",
+    )
+    invoice_number = models.CharField(_("invoice number"), max_length=50)
+    invoice_date = models.DateField(_("invoice date"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    # True while a request may have reached the service without us seeing the answer: the
+    # next attempt first asks GetMutaties whether the booking is already there.
+    in_doubt = models.BooleanField(_("in doubt"), default=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    mutation_number = models.BigIntegerField(_("mutation number"), null=True, blank=True)
+    last_error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    last_error = models.CharField(_("error"), max_length=500, blank=True)
+    batch = models.ForeignKey(
+        "ExportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    booked_at = models.DateTimeField(_("booked"), null=True, blank=True)
+
+    objects = SyncJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="sales", sales_invoice__isnull=False, purchase_invoice__isnull=True)
+                    | Q(kind="purchase", purchase_invoice__isnull=False,
+                        sales_invoice__isnull=True)
+                ),
+                name="sync_job_one_document",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["connection", "state", "next_attempt_at"]),
+            models.Index(fields=["organization", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.invoice_number} ({self.get_state_display()})"
+
+    @property
+    def document(self):
+        return self.sales_invoice if self.kind == self.Kind.SALES_INVOICE else self.purchase_invoice
+
+
+class SyncEvent(models.Model):
+    """The log of a job: every attempt, outcome and user action, for support and staff."""
+
+    job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    action = models.CharField(_("action"), max_length=30)
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("sync event")
+        verbose_name_plural = _("sync log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.code}".strip()
+
+
+class SyncLease(models.Model):
+    """Who drains a connection right now. Claimed by a conditional UPDATE; a lease that
+    expired means its worker died, and the sweeper hands the connection to another."""
+
+    connection = models.OneToOneField(
+        "connections.Connection", on_delete=models.CASCADE, primary_key=True,
+        related_name="sync_lease",
+    )
+    holder = models.CharField(max_length=64, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"lease {self.connection_id} {self.holder or '-'}"
+
+
+class RelationLink(OrganizationOwnedModel):
+    """Our memory that a relation code exists in one administration (and its Rel_ID), so a
+    known debtor or creditor costs no call."""
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.CASCADE, related_name="relation_links"
+    )
+    administration = models.CharField(max_length=40)  # connections.services.administration_key
+    code = models.CharField(_("relation code"), max_length=15)
+    relation_id = models.BigIntegerField(_("e-Boekhouden relation id"))
+    created_by_us = models.BooleanField(_("created by us"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("known relation")
+        verbose_name_plural = _("known relations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "administration", "code"], name="relation_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.relation_id}"
+
+
+class ExportBatch(OrganizationOwnedModel):
+    """One run of the export module: invoices picked by the user, booked in one go."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    selected = models.PositiveIntegerField(_("selected"), default=0)
+    skipped = models.PositiveIntegerField(_("already booked"), default=0)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,367 @@
+"""The one zeep implementation of :class:`ebh_sync.client.EbhClient` (the only module in the
+project that imports zeep).
+
+* The WSDL is parsed once per process and WSDL URL (parsing takes a while; the document is
+  immutable afterwards), and every client gets its own HTTP transport with explicit connect
+  and read timeouts from the settings.
+* The service is bound to settings.EBH_ENDPOINT_URL, never to the (plain http) address in the
+  WSDL.
+* Envelopes carry the security codes, so this transport never logs them, whatever level the
+  ``zeep.transports`` logger is set to, and no HistoryPlugin is used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import threading
+from decimal import Decimal
+
+import requests
+import urllib3
+import zeep
+import zeep.exceptions
+from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
+from lxml import etree
+from zeep.transports import Transport
+from zeep.wsdl import Document
+
+from ebh_sync.client import (
+    Administration,
+    Credentials,
+    EbhClient,
+    EbhError,
+    LedgerAccount,
+    MutationData,
+    MutationSummary,
+    RejectedError,
+    Relation,
+    RelationData,
+    Session,
+    TransientError,
+    error_for_code,
+)
+
+BINDING = "{http://www.e-boekhouden.nl/soap}soapAppSoap"
+
+_documents: dict[str, Document] = {}
+_documents_lock = threading.Lock()
+
+
+class QuietTransport(Transport):
+    """zeep's transport without its DEBUG logging of whole envelopes (they hold the codes)."""
+
+    def post(self, address, message, headers):
+        return self.session.post(
+            address, data=message, headers=headers, timeout=self.operation_timeout
+        )
+
+
+def _timeouts() -> tuple[float, float]:
+    return (float(settings.EBH_CONNECT_TIMEOUT), float(settings.EBH_READ_TIMEOUT))
+
+
+def wsdl_document(wsdl_url: str) -> Document:
+    """The parsed WSDL of ``wsdl_url``; loaded on first use, then shared by the process."""
+    with _documents_lock:
+        document = _documents.get(wsdl_url)
+        if document is None:
+            loader = QuietTransport(timeout=settings.EBH_WSDL_TIMEOUT)
+            try:
+                document = Document(wsdl_url, loader, settings=zeep.Settings(strict=True))
+            except Exception as exc:
+                raise _translate(exc, sent=False) from None
+            _documents[wsdl_url] = document
+        return document
+
+
+class SoapClient(EbhClient):
+    def __init__(self, *, wsdl_url: str = "", endpoint_url: str = "") -> None:
+        self.wsdl_url = wsdl_url or settings.EBH_WSDL_URL
+        self.endpoint_url = endpoint_url or settings.EBH_ENDPOINT_URL
+        self._service = None
+
+    def __repr__(self) -> str:
+        return f"SoapClient(endpoint_url={self.endpoint_url!r})"
+
+    @property
+    def service(self):
+        if self._service is None:
+            transport = QuietTransport(
+                timeout=settings.EBH_WSDL_TIMEOUT, operation_timeout=_timeouts()
+            )
+            client = zeep.Client(wsdl_document(self.wsdl_url), transport=transport)
+            self._service = client.create_service(BINDING, self.endpoint_url)
+        return self._service
+
+    @sensitive_variables()
+    def _call(self, operation: str, **kwargs):
+        """Call one operation; return its result or raise the matching EbhError."""
+        try:
+            result = getattr(self.service, operation)(**kwargs)
+        except EbhError:
+            raise
+        except Exception as exc:
+            raise _translate(exc, sent=True) from None
+        if result is not None:
+            _raise_for_error(result)
+        return result
+
+    # --- sessions ---------------------------------------------------------------------------
+
+    @sensitive_variables()
+    def open_session(self, credentials: Credentials) -> Session:
+        result = self._call(
+            "OpenSession",
+            Username=credentials.username,
+            SecurityCode1=credentials.security_code_1,
+            SecurityCode2=credentials.security_code_2,
+            Source=settings.EBH_SOURCE[:15],
+        )
+        return Session(_session_id(result), credentials.security_code_2)
+
+    @sensitive_variables()
+    def open_session_sub(self, credentials: Credentials, administration_guid: str) -> Session:
+        result = self._call(
+            "OpenSessionSub",
+            Username=credentials.username,
+            SecurityCode1=credentials.security_code_1,
+            SecurityCode2=credentials.security_code_2,
+            Source=settings.EBH_SOURCE[:15],
+            AdministratieGUID=administration_guid,
+        )
+        return Session(_session_id(result), credentials.security_code_2, administration_guid)
+
+    @sensitive_variables()
+    def close_session(self, session: Session) -> None:
+        # Best effort by design: an unclosed session simply expires on the service's side.
+        with contextlib.suppress(Exception):
+            self.service.CloseSession(SessionID=session.session_id)
+
+    # --- reads ------------------------------------------------------------------------------
+
+    @sensitive_variables()
+    def get_administraties(self, session: Session) -> list[Administration]:
+        result = self._call(
+            "GetAdministraties",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+        )
+        rows = _rows(result, "Administraties", "cAdministratie")
+        return [
+            Administration(
+                guid=_text(row, "Guid"),
+                name=_text(row, "Bedrijf"),
+                city=_text(row, "Plaats"),
+                start_boekjaar=_text(row, "StartBoekjaar"),
+            )
+            for row in rows
+            if _text(row, "Guid")
+        ]
+
+    @sensitive_variables()
+    def get_grootboekrekeningen(
+        self, session: Session, category: str | None = None
+    ) -> list[LedgerAccount]:
+        result = self._call(
+            "GetGrootboekrekeningen",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            cFilter={"ID": 0, "Code": "", "Categorie": category or ""},
+        )
+        rows = _rows(result, "Rekeningen", "cGrootboekrekening")
+        return [
+            LedgerAccount(
+                id=int(getattr(row, "ID", 0) or 0),
+                code=_text(row, "Code"),
+                description=_text(row, "Omschrijving"),
+                category=_text(row, "Categorie"),
+                group=_text(row, "Groep"),
+            )
+            for row in rows
+        ]
+
+
+    # --- relations and mutations --------------------------------------------------------------
+
+    @sensitive_variables()
+    def get_relaties(self, session: Session, *, code: str) -> list[Relation]:
+        result = self._call(
+            "GetRelaties",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            cFilter={"Trefwoord": "", "Code": code, "ID": 0},
+        )
+        rows = _rows(result, "Relaties", "cRelatie")
+        return [
+            Relation(id=int(getattr(row, "ID", 0) or 0), code=_text(row, "Code"),
+                     name=_text(row, "Bedrijf"))
+            for row in rows
+        ]
+
+    @sensitive_variables()
+    def add_relatie(self, session: Session, relation: RelationData) -> int:
+        result = self._call(
+            "AddRelatie",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            oRel=_relation_payload(relation),
+        )
+        relation_id = int(getattr(result, "Rel_ID", 0) or 0)
+        if relation_id <= 0:
+            raise TransientError(TransientError.MALFORMED, "AddRelatie returned no Rel_ID",
+                                 ambiguous=True)
+        return relation_id
+
+    @sensitive_variables()
+    def add_mutatie(self, session: Session, mutation: MutationData) -> int:
+        result = self._call(
+            "AddMutatie",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            oMut=_mutation_payload(mutation),
+        )
+        number = int(getattr(result, "Mutatienummer", 0) or 0)
+        if number <= 0:
+            # A real failure mode: the service answers without an error code but books nothing.
+            raise RejectedError("MUT0", "e-Boekhouden returned mutation number 0")
+        return number
+
+    @sensitive_variables()
+    def get_mutaties(
+        self,
+        session: Session,
+        *,
+        invoice_number: str,
+        date_from: datetime.date,
+        date_to: datetime.date,
+    ) -> list[MutationSummary]:
+        result = self._call(
+            "GetMutaties",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            cFilter={
+                "MutatieNr": 0, "Factuurnummer": invoice_number,
+                "DatumVan": date_from, "DatumTm": date_to,
+            },
+        )
+        return [_mutation_summary(row) for row in _rows(result, "Mutaties", "cMutatieList")]
+
+
+def _relation_payload(relation: RelationData) -> dict:
+    return {
+        "ID": 0, "AddDatum": datetime.date.today(), "Code": relation.code,
+        "Bedrijf": relation.name, "Contactpersoon": relation.contact_person,
+        "Adres": relation.address, "Postcode": relation.postcode, "Plaats": relation.city,
+        "Land": relation.country, "Telefoon": relation.phone, "Email": relation.email,
+        "BTWNummer": relation.vat_id, "KvkNummer": relation.kvk_number, "IBAN": relation.iban,
+        "BP": "B" if relation.business else "P", "LA": "0",
+        "Gb_ID": 0, "GeenEmail": 0, "NieuwsbriefgroepenCount": 0,
+    }
+
+
+def _mutation_payload(mutation: MutationData) -> dict:
+    lines = [
+        {
+            "BedragInvoer": line.net, "BedragExclBTW": line.net, "BedragBTW": line.vat,
+            "BedragInclBTW": line.gross, "BTWCode": line.vat_code,
+            "BTWPercentage": line.vat_percentage, "TegenrekeningCode": line.contra_account,
+            "KostenplaatsID": 0,
+        }
+        for line in mutation.lines
+    ]
+    return {
+        "MutatieNr": 0, "Soort": mutation.kind, "Datum": mutation.date,
+        "Rekening": mutation.account, "RelatieCode": mutation.relation_code,
+        "Factuurnummer": mutation.invoice_number, "Omschrijving": mutation.description,
+        "Betalingstermijn": str(mutation.payment_term_days),
+        "Betalingskenmerk": mutation.payment_reference, "InExBTW": "EX",
+        "MutatieRegels": {"cMutatieRegel": lines},
+    }
+
+
+def _mutation_summary(row) -> MutationSummary:
+    lines = list(getattr(getattr(row, "MutatieRegels", None), "cMutatieListRegel", None) or [])
+    gross = sum((Decimal(str(getattr(line, "BedragInclBTW", 0) or 0)) for line in lines),
+                Decimal("0"))
+    date = getattr(row, "Datum", None)
+    return MutationSummary(
+        number=int(getattr(row, "MutatieNr", 0) or 0),
+        kind=_text(row, "Soort"),
+        date=date.date() if isinstance(date, datetime.datetime) else date,
+        relation_code=_text(row, "RelatieCode"),
+        invoice_number=_text(row, "Factuurnummer"),
+        gross_total=gross,
+    )
+
+
+# --- result helpers --------------------------------------------------------------------------
+
+
+def _raise_for_error(result) -> None:
+    error = getattr(result, "ErrorMsg", None)
+    if error is None and hasattr(result, "LastErrorCode"):
+        error = result  # Update* operations answer with a bare cError
+    code = (getattr(error, "LastErrorCode", None) or "").strip() if error is not None else ""
+    if code:
+        raise error_for_code(code, (getattr(error, "LastErrorDescription", None) or "").strip())
+
+
+def _session_id(result) -> str:
+    session_id = (getattr(result, "SessionID", None) or "").strip()
+    if not session_id:
+        raise TransientError(TransientError.MALFORMED, "OpenSession returned no SessionID",
+                             ambiguous=True)
+    return session_id
+
+
+def _rows(result, wrapper: str, item: str) -> list:
+    # zeep turns an empty or absent array into None.
+    container = getattr(result, wrapper, None)
+    if container is None:
+        return []
+    return list(getattr(container, item, None) or [])
+
+
+def _text(row, name: str) -> str:
+    value = getattr(row, name, None)
+    return "" if value is None else str(value).strip()
+
+
+# --- exception translation -------------------------------------------------------------------
+
+
+def _translate(exc: Exception, *, sent: bool) -> EbhError:
+    """Map a transport or zeep exception to an EbhError. The messages hold no envelope."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return TransientError(TransientError.UNREACHABLE, "connect timeout")
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return TransientError(TransientError.TIMEOUT, "read timeout", ambiguous=sent)
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        if _never_connected(exc):
+            return TransientError(TransientError.UNREACHABLE, type(exc).__name__)
+        return TransientError(TransientError.DROPPED, type(exc).__name__, ambiguous=sent)
+    if isinstance(exc, zeep.exceptions.Fault):
+        return TransientError(TransientError.SERVER_ERROR, "SOAP fault", ambiguous=sent)
+    if isinstance(exc, zeep.exceptions.TransportError):
+        kind = TransientError.SERVER_ERROR if exc.status_code >= 500 else TransientError.MALFORMED
+        return TransientError(kind, f"HTTP {exc.status_code}", ambiguous=sent)
+    if isinstance(exc, zeep.exceptions.ValidationError):
+        # Raised before anything is sent: our request does not fit the WSDL.
+        return RejectedError("WSDL", str(exc.message))
+    if isinstance(exc, zeep.exceptions.Error | etree.XMLSyntaxError | ValueError):
+        return TransientError(TransientError.MALFORMED, type(exc).__name__, ambiguous=sent)
+    if isinstance(exc, requests.exceptions.RequestException):
+        return TransientError(TransientError.UNREACHABLE, type(exc).__name__, ambiguous=sent)
+    raise exc
+
+
+def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
+    """True when the TCP connection was never made (nothing can have been applied)."""
+    reason = exc.args[0] if exc.args else None
+    if isinstance(reason, urllib3.exceptions.MaxRetryError):
+        reason = reason.reason
+    return isinstance(
+        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
+    )

@@ -1,0 +1,29 @@
+"""Celery tasks of the sync. They take ids only: credentials are decrypted inside the task
+and never travel through the broker."""
+
+from celery import shared_task
+from django.core.cache import cache
+
+from ebh_sync import engine
+from ebh_sync.services import WAKE_KEY, wake
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def drain_connection_task(connection_id: int) -> dict:
+    cache.delete(WAKE_KEY.format(connection_id))  # from now on, new work wakes a new task
+    result = engine.drain_connection(connection_id)
+    if result.claimed and not result.stopped and engine.next_due_job(connection_id):
+        # Work arrived while we held the lease (or max_jobs was reached): go on.
+        wake(connection_id)
+    return {"booked": result.booked, "failed": result.failed, "stopped": result.stopped}
+
+
+@shared_task(ignore_result=True)
+def sweep_sync_jobs_task() -> int:
+    """Beat: requeue orphaned jobs and wake a worker for every connection with due work
+    (covers tasks that never arrived, e.g. while the broker was down)."""
+    engine.recover_orphans()
+    connection_ids = engine.connections_with_due_jobs()
+    for connection_id in connection_ids:
+        wake(connection_id)
+    return len(connection_ids)

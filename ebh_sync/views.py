@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import organization_required, owner_required
+from accounts.tenancy import get_for_org_or_404
+from ebh_sync import selectors, services
+from ebh_sync.forms import ExportForm
+from ebh_sync.models import ExportBatch, SyncJob
+
+
+@organization_required
+def errors(request):
+    """Foutmeldingen: bookings e-Boekhouden refused or that gave up, with a hint and retry."""
+    page = Paginator(selectors.errors_for(request.organization), 50).get_page(
+        request.GET.get("page")
+    )
+    selectors.hinted(page.object_list)
+    return render(
+        request, "ebh_sync/errors.html",
+        {"page": page, "settings_section": "connections"},
+    )
+
+
+def _report_retry(request, count: int) -> None:
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)s booking queued again.", "%(count)s bookings queued again.", count)
+            % {"count": count},
+        )
+    else:
+        messages.error(request, _("Nothing to retry: connect e-Boekhouden.nl first."))
+
+
+@organization_required
+@require_POST
+def retry(request, pk: int):
+    job = get_for_org_or_404(request, SyncJob, pk=pk)
+    count = services.jobs_retry(organization=request.organization, job_ids=[job.pk])
+    _report_retry(request, count)
+    return redirect(request.POST.get("next") or "ebh_sync:errors")
+
+
+@organization_required
+@require_POST
+def retry_bulk(request):
+    ids = [int(value) for value in request.POST.getlist("job") if value.isdigit()]
+    if not ids:
+        messages.error(request, _("Select the bookings to retry."))
+        return redirect("ebh_sync:errors")
+    count = services.jobs_retry(organization=request.organization, job_ids=ids)
+    _report_retry(request, count)
+    return redirect("ebh_sync:errors")
+
+
+@owner_required
+def export(request):
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.export_create(
+                organization=request.organization, user=request.user, **form.cleaned_data
+            )
+        except services.ExportError:
+            messages.error(request, _("Connect e-Boekhouden.nl first, then export."))
+            return redirect("connections:overview")
+        return redirect("ebh_sync:export_detail", pk=batch.pk)
+    recent = ExportBatch.objects.for_organization(request.organization)[:10]
+    return render(
+        request, "ebh_sync/export.html",
+        {"form": form, "recent": recent, "settings_section": "connections"},
+    )
+
+
+@organization_required
+def export_detail(request, pk: int):
+    batch = get_for_org_or_404(request, ExportBatch, pk=pk)
+    return render(
+        request, "ebh_sync/export_detail.html",
+        {"batch": batch, "progress": services.export_progress(batch),
+         "failed_jobs": selectors.hinted(list(batch.jobs.filter(state=SyncJob.State.FAILED))),
+         "settings_section": "connections"},
+    )
+
+
+@organization_required
+def export_progress(request, pk: int):
+    batch = get_for_org_or_404(request, ExportBatch, pk=pk)
+    return JsonResponse(services.export_progress(batch))

@@ -1,0 +1,295 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from invoicing.models import (
+    MAX_DESCRIPTION,
+    MAX_LINES,
+    Customer,
+    Product,
+    SalesInvoice,
+    Supplier,
+    validate_business_date,
+)
+from invoicing.services import LineData, PurchaseData, PurchaseLineData
+from invoicing.uploads import validate_attachment
+from invoicing.vat import PurchaseVatRate, VatRate
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BusinessDateField(forms.DateField):
+    widget = DATE_WIDGET
+    default_validators = [validate_business_date]
+
+
+class DecimalInput(forms.DecimalField):
+    """Accepts 12,50 as well as 12.50 (Dutch users type a decimal comma)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+def _normalize_vat_id(value: str) -> str:
+    return value.replace(" ", "").replace(".", "").upper()
+
+
+class PartyForm(forms.ModelForm):
+    class Meta:
+        fields = ["kind", "name", "contact_person", "address", "postcode", "city", "country",
+                  "email", "phone", "kvk_number", "vat_id", "iban", "payment_term_days",
+                  "language", "reverse_charge"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError(_("Enter a name."))
+        return name
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].strip().upper()
+
+    def clean_vat_id(self) -> str:
+        return _normalize_vat_id(self.cleaned_data["vat_id"])
+
+    def clean_iban(self) -> str:
+        return self.cleaned_data["iban"].replace(" ", "").upper()
+
+
+class CustomerForm(PartyForm):
+    class Meta(PartyForm.Meta):
+        model = Customer
+
+
+class SupplierForm(PartyForm):
+    class Meta(PartyForm.Meta):
+        model = Supplier
+        fields = [f for f in PartyForm.Meta.fields if f not in ("language", "reverse_charge")]
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["description", "unit", "unit_price", "vat_rate", "ledger_account"]
+        field_classes = {"unit_price": DecimalInput}
+
+
+class InvoiceForm(forms.ModelForm):
+    issue_date = BusinessDateField(label=_("Invoice date"))
+    delivery_date = BusinessDateField(
+        label=_("Delivery date"), required=False,
+        help_text=_("Date of supply, when it differs from the invoice date."),
+    )
+
+    class Meta:
+        model = SalesInvoice
+        fields = ["customer", "issue_date", "delivery_date", "payment_term_days", "language",
+                  "currency", "exchange_rate", "reference", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"exchange_rate": DecimalInput}
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = Customer.objects.for_organization(organization).filter(
+            archived=False
+        ) | Customer.objects.filter(pk=self.instance.customer_id or 0)
+        self.fields["exchange_rate"].help_text = _(
+            "Euros per 1 unit of the invoice currency; 1 for EUR."
+        )
+
+    def clean_currency(self) -> str:
+        return self.cleaned_data["currency"].strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        rate = cleaned.get("exchange_rate")
+        if cleaned.get("currency") == "EUR":
+            cleaned["exchange_rate"] = Decimal(1)
+        elif rate is not None and rate <= 0:
+            self.add_error("exchange_rate", _("The exchange rate must be greater than zero."))
+        elif rate == 1 and cleaned.get("currency"):
+            # 1 is the euro default left standing; no real currency trades at exactly 1.
+            self.add_error("exchange_rate", _(
+                "Enter the exchange rate for %(currency)s: euros per 1 %(currency)s."
+            ) % {"currency": cleaned["currency"]})
+        return cleaned
+
+
+class LineForm(forms.Form):
+    product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False,
+                                     label=_("Product"))
+    description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
+                                  widget=forms.Textarea(attrs={"rows": 1}))
+    quantity = DecimalInput(label=_("Quantity"), max_digits=12, decimal_places=3,
+                                  min_value=0, initial=1)
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+    unit_price = DecimalInput(label=_("Unit price"), max_digits=14, decimal_places=4,
+                                    min_value=0)
+    discount_percent = DecimalInput(label=_("Discount %"), max_digits=5, decimal_places=2,
+                                          min_value=0, max_value=100, required=False)
+    vat_rate = forms.ChoiceField(label=_("VAT"), choices=VatRate.choices, initial=VatRate.HIGH)
+
+    def __init__(self, *args, organization=None, product_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organization is not None:
+            self.fields["product"].queryset = Product.objects.for_organization(organization)
+        if product_choices is not None:
+            self.fields["product"].choices = product_choices  # rendered without a query
+
+    def line_data(self) -> LineData:
+        data = self.cleaned_data
+        product = data.get("product")
+        return LineData(
+            description=data["description"].strip(), quantity=data["quantity"],
+            unit=data.get("unit", ""), unit_price=data["unit_price"],
+            discount_percent=data.get("discount_percent") or Decimal("0"),
+            vat_rate=data["vat_rate"], product_id=product.pk if product else None,
+            ledger_account=product.ledger_account if product else "",
+        )
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def __init__(self, *args, form_kwargs=None, **kwargs):
+        # One product query for the whole editor, not one per line (up to 500 lines).
+        form_kwargs = dict(form_kwargs or {})
+        organization = form_kwargs.get("organization")
+        if organization is not None:
+            products = Product.objects.for_organization(organization).filter(archived=False)
+            form_kwargs["product_choices"] = [("", "---------")] + [
+                (p.pk, str(p)) for p in products.only("pk", "description")
+            ]
+        super().__init__(*args, form_kwargs=form_kwargs, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.line_data():
+            raise ValidationError(_("Add at least one line."))
+
+    def line_data(self) -> list[LineData]:
+        return [form.line_data() for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+LineFormSet = forms.formset_factory(
+    LineForm, formset=BaseLineFormSet, extra=0, can_delete=True, max_num=MAX_LINES,
+    validate_max=True, absolute_max=MAX_LINES,
+)
+
+
+class FinalizeForm(forms.Form):
+    send_email = forms.BooleanField(label=_("Email the invoice to the customer"), required=False,
+                                    initial=True)
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
+                              required=False, max_length=4000)
+
+
+class EmailForm(forms.Form):
+    to = forms.EmailField(label=_("To"))
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
+                              max_length=4000)
+
+
+class PaymentForm(forms.Form):
+    amount = DecimalInput(label=_("Amount"), max_digits=14, decimal_places=2,
+                                min_value=Decimal("0.01"))
+    date = BusinessDateField(label=_("Payment date"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class NumberingForm(forms.Form):
+    next_number = forms.IntegerField(label=_("Next invoice number (sequence)"), min_value=1,
+                                     max_value=99_999_999)
+
+
+class PurchaseForm(forms.Form):
+    supplier = forms.ModelChoiceField(queryset=Supplier.objects.none(), label=_("Supplier"))
+    supplier_invoice_number = forms.CharField(label=_("Supplier's invoice number"),
+                                              max_length=50)
+    invoice_date = BusinessDateField(label=_("Invoice date"))
+    due_date = BusinessDateField(label=_("Due date"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    attachment = forms.FileField(label=_("Supplier's PDF or image"), required=False,
+                                 help_text=_("PDF, PNG or JPEG, at most 10 MB."))
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.for_organization(
+            organization).filter(archived=False)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            validate_attachment(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("due_date") and cleaned.get("invoice_date") and \
+                cleaned["due_date"] < cleaned["invoice_date"]:
+            self.add_error("due_date", _("The due date lies before the invoice date."))
+        return cleaned
+
+    def purchase_data(self, lines: list[PurchaseLineData]) -> PurchaseData:
+        data = self.cleaned_data
+        return PurchaseData(
+            supplier=data["supplier"], supplier_invoice_number=data["supplier_invoice_number"],
+            invoice_date=data["invoice_date"], due_date=data["due_date"],
+            description=data["description"], lines=lines,
+        )
+
+
+class PurchaseLineForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    vat_rate = forms.ChoiceField(label=_("VAT"), choices=PurchaseVatRate.choices)
+    net_amount = DecimalInput(label=_("Amount excl. VAT"), max_digits=14,
+                                    decimal_places=2)
+
+    def line_data(self) -> PurchaseLineData:
+        data = self.cleaned_data
+        return PurchaseLineData(vat_rate=data["vat_rate"], net_amount=data["net_amount"],
+                                description=data["description"].strip())
+
+
+class BasePurchaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if not any(self.errors) and not self.line_data():
+            raise ValidationError(_("Add at least one line."))
+
+    def line_data(self) -> list[PurchaseLineData]:
+        return [form.line_data() for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+PurchaseLineFormSet = forms.formset_factory(
+    PurchaseLineForm, formset=BasePurchaseLineFormSet, extra=0, can_delete=True,
+    max_num=MAX_LINES, validate_max=True, absolute_max=MAX_LINES,
+)
+
+
+class CreditForm(forms.Form):
+    """One quantity field per original line, prefilled with what can still be credited."""
+
+    def __init__(self, *args, lines, open_quantities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"line_{line.pk}"] = DecimalInput(
+                label=line.description[:80], min_value=0, max_value=open_quantities[line.pk],
+                decimal_places=3, max_digits=12, initial=open_quantities[line.pk],
+                required=False,
+            )
+
+    def quantities(self) -> dict[int, Decimal]:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or Decimal(0)
+                for line in self.lines}

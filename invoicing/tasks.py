@@ -1,0 +1,29 @@
+from celery import shared_task
+from django.core.mail import EmailMessage
+from django.utils import timezone
+
+from invoicing.models import EmailLog
+
+
+@shared_task(bind=True, max_retries=5)
+def send_invoice_email(self, email_log_id: int) -> None:
+    """Send one logged invoice email with its stored PDF; the log row records the outcome."""
+    log = EmailLog.objects.select_related("invoice").get(pk=email_log_id)
+    if log.status == EmailLog.Status.SENT:
+        return
+    invoice = log.invoice
+    message = EmailMessage(
+        subject=log.subject, body=log.body, to=[log.to],
+        reply_to=[invoice.seller["email"]] if invoice.seller.get("email") else None,
+    )
+    with invoice.pdf.open("rb") as handle:
+        message.attach(f"{invoice.number.replace('/', '-')}.pdf", handle.read(), "application/pdf")
+    log.attempts += 1
+    try:
+        message.send()
+    except OSError as exc:  # SMTP errors are OSErrors: record, then retry with backoff
+        log.status, log.error = EmailLog.Status.FAILED, str(exc)[:500]
+        log.save(update_fields=["status", "error", "attempts"])
+        raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
+    log.status, log.error, log.sent_at = EmailLog.Status.SENT, "", timezone.now()
+    log.save(update_fields=["status", "error", "attempts", "sent_at"])

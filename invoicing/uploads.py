@@ -1,0 +1,37 @@
+"""Attachments of purchase invoices: PDF, PNG or JPEG only, judged by their content (magic
+bytes, not the file name), at most ATTACHMENT_MAX_BYTES."""
+
+from dataclasses import dataclass
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class AttachmentKind:
+    extension: str
+    mime: str
+
+
+ALLOWED = {
+    "application/pdf": AttachmentKind("pdf", "application/pdf"),
+    "image/png": AttachmentKind("png", "image/png"),
+    "image/jpeg": AttachmentKind("jpg", "image/jpeg"),
+}
+
+
+def validate_attachment(upload) -> AttachmentKind:
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file may be at most %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // 2**20}
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    guess = filetype.guess(head)
+    if guess is None or guess.mime not in ALLOWED:
+        raise ValidationError(_("Upload a PDF, PNG or JPEG file."))
+    return ALLOWED[guess.mime]

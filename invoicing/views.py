@@ -1,0 +1,637 @@
+"""Function views: check access, validate a form, call one service, redirect."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import organization_required, owner_required
+from accounts.tenancy import get_for_org_or_404
+from invoicing import numbering, services
+from invoicing.extensions import attach_badges
+from invoicing.forms import (
+    CreditForm,
+    CustomerForm,
+    EmailForm,
+    FinalizeForm,
+    InvoiceForm,
+    LineFormSet,
+    NumberingForm,
+    PaymentForm,
+    ProductForm,
+    PurchaseForm,
+    PurchaseLineFormSet,
+    SupplierForm,
+)
+from invoicing.models import (
+    DISPLAY_STATUS_LABELS,
+    Customer,
+    InvoiceKind,
+    Product,
+    PurchaseInvoice,
+    PurchaseStatus,
+    SalesInvoice,
+    Supplier,
+)
+from invoicing.services import InvoicingError
+
+PAGE_SIZE = 25
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request) -> str:
+    """The current filters, for the pagination links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _post_or_error(request) -> dict | None:
+    """request.POST, or None (with a message) when the request is too large to read."""
+    try:
+        return request.POST
+    except (TooManyFieldsSent, RequestDataTooBig):
+        messages.error(request, _("The form was too large to process: at most 500 lines and "
+                                  "5 MB of text, uploads at most 10 MB."))
+        return None
+
+
+def _error_messages(request, error: Exception) -> None:
+    texts = error.messages if hasattr(error, "messages") else [str(error)]
+    for text in texts:
+        messages.error(request, text)
+
+
+def _parse_date(value: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- parties
+
+PARTY_VIEWS = {
+    "customer": (Customer, CustomerForm, _("Customers"), _("customer")),
+    "supplier": (Supplier, SupplierForm, _("Suppliers"), _("supplier")),
+}
+
+
+def _party_list(request, kind: str):
+    model, _form, title, _singular = PARTY_VIEWS[kind]
+    query = request.GET.get("q", "").strip()[:100]
+    archived = request.GET.get("archived") == "1"
+    parties = model.objects.for_organization(request.organization).filter(archived=archived)
+    if query:
+        parties = parties.filter(
+            Q(name__icontains=query) | Q(code__iexact=query) | Q(email__icontains=query)
+            | Q(city__icontains=query) | Q(contact_person__icontains=query)
+        )
+    context = {"page": _page(request, parties), "kind": kind, "title": title, "q": query,
+               "archived": archived, "querystring": _querystring(request)}
+    return render(request, "invoicing/party_list.html", context)
+
+
+def _party_form(request, kind: str, pk: int | None):
+    model, form_class, _title, singular = PARTY_VIEWS[kind]
+    party = get_for_org_or_404(request, model, pk=pk) if pk else None
+    data = _post_or_error(request) if request.method == "POST" else None
+    form = form_class(data, instance=party)
+    if data is not None and form.is_valid():
+        try:
+            party = services.party_save(party=form.save(commit=False),
+                                        organization=request.organization)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(name)s was saved.") % {"name": party.name})
+            return redirect(f"invoicing:{kind}_detail", pk=party.pk)
+    context = {"form": form, "party": party, "kind": kind, "singular": singular}
+    return render(request, "invoicing/party_form.html", context)
+
+
+def _party_detail(request, kind: str, pk: int):
+    model = PARTY_VIEWS[kind][0]
+    party = get_for_org_or_404(request, model, pk=pk)
+    invoices = party.invoices.order_by("-id")[:20]
+    return render(request, "invoicing/party_detail.html",
+                  {"party": party, "kind": kind, "invoices": invoices})
+
+
+def _party_archive(request, kind: str, pk: int):
+    party = get_for_org_or_404(request, PARTY_VIEWS[kind][0], pk=pk)
+    archived = request.POST.get("archived") != "0"
+    services.party_set_archived(party=party, archived=archived)
+    if archived:
+        messages.success(request, _("%(name)s was archived.") % {"name": party.name})
+    else:
+        messages.success(request, _("%(name)s was restored.") % {"name": party.name})
+    return redirect(f"invoicing:{kind}_detail", pk=party.pk)
+
+
+@organization_required
+def customer_list(request):
+    return _party_list(request, "customer")
+
+
+@organization_required
+def customer_create(request):
+    return _party_form(request, "customer", None)
+
+
+@organization_required
+def customer_edit(request, pk: int):
+    return _party_form(request, "customer", pk)
+
+
+@organization_required
+def customer_detail(request, pk: int):
+    return _party_detail(request, "customer", pk)
+
+
+@organization_required
+@require_POST
+def customer_archive(request, pk: int):
+    return _party_archive(request, "customer", pk)
+
+
+@organization_required
+def supplier_list(request):
+    return _party_list(request, "supplier")
+
+
+@organization_required
+def supplier_create(request):
+    return _party_form(request, "supplier", None)
+
+
+@organization_required
+def supplier_edit(request, pk: int):
+    return _party_form(request, "supplier", pk)
+
+
+@organization_required
+def supplier_detail(request, pk: int):
+    return _party_detail(request, "supplier", pk)
+
+
+@organization_required
+@require_POST
+def supplier_archive(request, pk: int):
+    return _party_archive(request, "supplier", pk)
+
+
+# --------------------------------------------------------------------------- products
+
+
+@organization_required
+def product_list(request):
+    query = request.GET.get("q", "").strip()[:100]
+    archived = request.GET.get("archived") == "1"
+    products = Product.objects.for_organization(request.organization).filter(archived=archived)
+    if query:
+        products = products.filter(description__icontains=query)
+    return render(request, "invoicing/product_list.html",
+                  {"page": _page(request, products), "q": query, "archived": archived,
+                   "querystring": _querystring(request)})
+
+
+def _product_form(request, product: Product | None):
+    data = _post_or_error(request) if request.method == "POST" else None
+    form = ProductForm(data, instance=product)
+    if data is not None and form.is_valid():
+        product = form.save(commit=False)
+        if product.pk is None:
+            product.organization = request.organization
+        product.save()
+        messages.success(request, _("The product was saved."))
+        return redirect("invoicing:product_list")
+    return render(request, "invoicing/product_form.html", {"form": form, "product": product})
+
+
+@organization_required
+def product_create(request):
+    return _product_form(request, None)
+
+
+@organization_required
+def product_edit(request, pk: int):
+    return _product_form(request, get_for_org_or_404(request, Product, pk=pk))
+
+
+@organization_required
+@require_POST
+def product_archive(request, pk: int):
+    product = get_for_org_or_404(request, Product, pk=pk)
+    product.archived = request.POST.get("archived") != "0"
+    product.save(update_fields=["archived"])
+    messages.success(request, _("The product was archived.") if product.archived
+                     else _("The product was restored."))
+    return redirect("invoicing:product_list")
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+def _filtered_invoices(request):
+    invoices = SalesInvoice.objects.for_organization(request.organization)
+    status = request.GET.get("status", "")
+    invoices = invoices.with_display_status(status)
+    customer = request.GET.get("customer", "")
+    if customer.isdigit():
+        invoices = invoices.filter(customer_id=int(customer))
+    date_from = _parse_date(request.GET.get("from"))
+    date_to = _parse_date(request.GET.get("to"))
+    if date_from:
+        invoices = invoices.filter(issue_date__gte=date_from)
+    if date_to:
+        invoices = invoices.filter(issue_date__lte=date_to)
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        invoices = invoices.filter(Q(number__icontains=query) | Q(customer__name__icontains=query)
+                                   | Q(reference__icontains=query))
+    return invoices
+
+
+@organization_required
+def invoice_list(request):
+    invoices = _filtered_invoices(request)
+    totals = invoices.aggregate(
+        count=Count("id"), net=Sum("net_total_eur"), vat=Sum("vat_total_eur"),
+        gross=Sum("gross_total_eur"),
+    )
+    page = _page(request, invoices.select_related("customer"))
+    attach_badges("sales", page.object_list)
+    customers = Customer.objects.for_organization(request.organization).only("id", "code", "name")
+    context = {
+        "page": page, "totals": totals, "customers": customers,
+        "statuses": DISPLAY_STATUS_LABELS.items(), "filters": request.GET,
+        "querystring": _querystring(request), "today": timezone.localdate(),
+    }
+    return render(request, "invoicing/invoice_list.html", context)
+
+
+def _invoice_editor(request, invoice: SalesInvoice | None):
+    organization = request.organization
+    data = _post_or_error(request) if request.method == "POST" else None
+    initial = _invoice_initial(request, invoice)
+    form = InvoiceForm(data, instance=invoice, organization=organization, initial=initial)
+    formset = LineFormSet(data, prefix="lines", form_kwargs={"organization": organization},
+                          initial=_line_initial(invoice, initial.get("customer")))
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            invoice = services.invoice_save_draft(
+                invoice=form.save(commit=False), organization=organization,
+                lines=formset.line_data(),
+            )
+        except (InvoicingError, ValueError) as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("The draft was saved."))
+            return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    products = Product.objects.for_organization(organization).filter(archived=False)
+    products_data = {
+        str(p.pk): {"description": p.description, "unit": p.unit,
+                    "unit_price": str(p.unit_price), "vat_rate": p.vat_rate}
+        for p in products
+    }
+    context = {"form": form, "formset": formset, "invoice": invoice,
+               "products_data": products_data, "defaults_data": _editor_defaults(organization)}
+    return render(request, "invoicing/invoice_form.html", context)
+
+
+def _editor_defaults(organization) -> dict:
+    """What the line editor's script fills in when the customer or currency changes."""
+    customers = Customer.objects.for_organization(organization).filter(archived=False)
+    rates: dict[str, str] = {}
+    recent = (SalesInvoice.objects.for_organization(organization).exclude(currency="EUR")
+              .order_by("-id").values_list("currency", "exchange_rate")[:200])
+    for currency, rate in recent:
+        rates.setdefault(currency, str(rate))  # the last rate used is the default
+    return {
+        "customers": {
+            str(c.pk): {"language": c.language, "reverse_charge": c.reverse_charge,
+                        "payment_term_days": c.payment_term_days
+                        if c.payment_term_days is not None else organization.payment_term_days}
+            for c in customers.only("pk", "language", "reverse_charge", "payment_term_days")
+        },
+        "rates": rates,
+    }
+
+
+def _invoice_initial(request, invoice):
+    if invoice is not None:
+        return {}
+    organization = request.organization
+    initial = {"issue_date": timezone.localdate(),
+               "payment_term_days": organization.payment_term_days,
+               "language": organization.default_language}
+    customer = Customer.objects.for_organization(organization).filter(
+        pk=request.GET.get("customer") if str(request.GET.get("customer", "")).isdigit() else 0
+    ).first()
+    if customer is not None:
+        initial.update(customer=customer, language=customer.language)
+        if customer.payment_term_days is not None:
+            initial["payment_term_days"] = customer.payment_term_days
+    return initial
+
+
+def _line_initial(invoice, customer=None):
+    if invoice is None:
+        rate = "reverse" if customer is not None and customer.reverse_charge else "21"
+        return [{"quantity": Decimal(1), "vat_rate": rate}]
+    return [
+        {"product": line.product_id, "description": line.description, "quantity": line.quantity,
+         "unit": line.unit, "unit_price": line.unit_price,
+         "discount_percent": line.discount_percent, "vat_rate": line.vat_rate}
+        for line in invoice.lines.all()
+    ]
+
+
+@organization_required
+def invoice_create(request):
+    return _invoice_editor(request, None)
+
+
+@organization_required
+def invoice_edit(request, pk: int):
+    invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
+    if not invoice.is_draft or invoice.is_credit_note:
+        messages.error(request, _("Only draft invoices can be edited."))
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    return _invoice_editor(request, invoice)
+
+
+@organization_required
+def invoice_detail(request, pk: int):
+    invoice = get_for_org_or_404(
+        request, SalesInvoice.objects.select_related("customer", "credited_invoice"), pk=pk
+    )
+    attach_badges("sales", [invoice])
+    context = {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "vat_totals": invoice.vat_totals.all(),
+        "payments": invoice.payments.all(),
+        "emails": invoice.emails.all(),
+        "credit_notes": invoice.credit_notes.all(),
+        "payment_form": PaymentForm(initial={
+            "amount": invoice.gross_total - invoice.amount_paid - invoice.amount_credited,
+            "date": timezone.localdate()}),
+        "email_form": EmailForm(initial={
+            "to": invoice.buyer.get("email") or invoice.customer.email,
+            "message": services.default_email_message(invoice)}),
+    }
+    return render(request, "invoicing/invoice_detail.html", context)
+
+
+@organization_required
+@require_POST
+def invoice_delete(request, pk: int):
+    invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
+    try:
+        services.invoice_delete_draft(invoice=invoice)
+    except InvoicingError as error:
+        _error_messages(request, error)
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("invoicing:invoice_list")
+
+
+@organization_required
+def invoice_finalize(request, pk: int):
+    invoice = get_for_org_or_404(request, SalesInvoice.objects.select_related("customer"), pk=pk)
+    if not invoice.is_draft:
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    form = FinalizeForm(request.POST or None,
+                        initial={"message": services.default_email_message(invoice),
+                                 "send_email": bool(invoice.customer.email)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoice = services.invoice_finalize(
+                invoice=invoice, send_email=form.cleaned_data["send_email"],
+                message=form.cleaned_data["message"], user=request.user,
+            )
+        except InvoicingError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, _("Invoice %(number)s was finalized.")
+                             % {"number": invoice.number})
+            return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    return render(request, "invoicing/invoice_finalize.html", {"form": form, "invoice": invoice})
+
+
+def _stream_file(fieldfile, content_type: str, filename: str, disposition: str) -> FileResponse:
+    response = FileResponse(fieldfile.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@organization_required
+def invoice_pdf(request, pk: int):
+    invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
+    if not invoice.pdf:
+        raise Http404
+    filename = invoice.number.replace("/", "-").replace('"', "") + ".pdf"
+    return _stream_file(invoice.pdf, "application/pdf", filename, "attachment")
+
+
+@organization_required
+def invoice_preview(request, pk: int):
+    from invoicing.pdf import render_draft_preview
+
+    invoice = get_for_org_or_404(
+        request, SalesInvoice.objects.select_related("organization", "customer"), pk=pk
+    )
+    if not invoice.is_draft:
+        return redirect("invoicing:invoice_pdf", pk=invoice.pk)
+    response = HttpResponse(render_draft_preview(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@organization_required
+@require_POST
+def invoice_email(request, pk: int):
+    invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
+    form = EmailForm(request.POST)
+    if form.is_valid():
+        try:
+            services.email_queue(invoice=invoice, to=form.cleaned_data["to"],
+                                 message=form.cleaned_data["message"], user=request.user)
+        except InvoicingError as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("The email is on its way to %(to)s.") % form.cleaned_data)
+    else:
+        messages.error(request, _("Enter a valid email address and a message."))
+    return redirect("invoicing:invoice_detail", pk=invoice.pk)
+
+
+@organization_required
+@require_POST
+def payment_register(request, pk: int):
+    invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    try:
+        services.payment_register(invoice=invoice, user=request.user, **form.cleaned_data)
+    except InvoicingError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The payment was registered."))
+    return redirect("invoicing:invoice_detail", pk=invoice.pk)
+
+
+@organization_required
+def credit_note_create(request, pk: int):
+    invoice = get_for_org_or_404(
+        request, SalesInvoice.objects.filter(kind=InvoiceKind.INVOICE), pk=pk
+    )
+    if invoice.is_draft:
+        raise Http404
+    lines = list(invoice.lines.all())
+    form = CreditForm(request.POST or None, lines=lines,
+                      open_quantities=services.creditable_quantities(invoice))
+    if request.method == "POST" and form.is_valid():
+        try:
+            credit_note = services.credit_note_create(
+                invoice=invoice, user=request.user, quantities=form.quantities()
+            )
+        except InvoicingError as error:
+            form.add_error(None, ValidationError(error.messages))
+        else:
+            messages.success(request, _("A draft credit note was made. Check it and finalize it."))
+            return redirect("invoicing:invoice_detail", pk=credit_note.pk)
+    return render(request, "invoicing/credit_note_form.html", {"form": form, "invoice": invoice})
+
+
+@owner_required
+def numbering_settings(request):
+    organization = request.organization
+    year = numbering.invoice_series_year(organization=organization,
+                                         issue_date=timezone.localdate())
+    current = numbering.peek_next_invoice_sequence(organization=organization, year=year)
+    form = NumberingForm(request.POST or None, initial={"next_number": current})
+    if request.method == "POST" and form.is_valid():
+        value = form.cleaned_data["next_number"]
+        try:
+            numbering.set_next_invoice_sequence(organization=organization, year=year, value=value)
+        except ValueError:
+            form.add_error("next_number", _("Invoice numbers up to %(n)s are already in use.")
+                           % {"n": numbering.highest_used_sequence(organization=organization,
+                                                                   year=year)})
+        else:
+            messages.success(request, _("The numbering was saved."))
+            return redirect("invoicing:numbering_settings")
+    example = numbering.format_invoice_number(
+        organization=organization, year=timezone.localdate().year, sequence=current)
+    context = {"form": form, "example": example, "year": year,
+               "settings_section": "numbering"}
+    return render(request, "invoicing/numbering_settings.html", context)
+
+
+# --------------------------------------------------------------------------- purchases
+
+
+@organization_required
+def purchase_list(request):
+    invoices = PurchaseInvoice.objects.for_organization(request.organization)
+    status = request.GET.get("status", "")
+    if status in PurchaseStatus.values:
+        invoices = invoices.filter(status=status)
+    supplier = request.GET.get("supplier", "")
+    if supplier.isdigit():
+        invoices = invoices.filter(supplier_id=int(supplier))
+    date_from, date_to = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
+    if date_from:
+        invoices = invoices.filter(invoice_date__gte=date_from)
+    if date_to:
+        invoices = invoices.filter(invoice_date__lte=date_to)
+    totals = invoices.aggregate(count=Count("id"), net=Sum("net_total"), vat=Sum("vat_total"),
+                                gross=Sum("gross_total"))
+    page = _page(request, invoices.select_related("supplier"))
+    attach_badges("purchase", page.object_list)
+    context = {
+        "page": page, "totals": totals,
+        "suppliers": Supplier.objects.for_organization(request.organization).only("id", "name"),
+        "statuses": PurchaseStatus.choices, "filters": request.GET,
+        "querystring": _querystring(request),
+    }
+    return render(request, "invoicing/purchase_list.html", context)
+
+
+@organization_required
+def purchase_create(request):
+    organization = request.organization
+    data = _post_or_error(request) if request.method == "POST" else None
+    files = request.FILES if data is not None else None
+    form = PurchaseForm(data, files, organization=organization)
+    formset = PurchaseLineFormSet(data, prefix="lines", initial=[{"vat_rate": "21"}])
+    if data is not None and form.is_valid() and formset.is_valid():
+        try:
+            invoice = services.purchase_invoice_register(
+                organization=organization, data=form.purchase_data(formset.line_data()),
+                attachment=form.cleaned_data.get("attachment"), user=request.user,
+            )
+        except (InvoicingError, ValidationError) as error:
+            _error_messages(request, error)
+        else:
+            messages.success(request, _("The purchase invoice was registered."))
+            return redirect("invoicing:purchase_detail", pk=invoice.pk)
+    return render(request, "invoicing/purchase_form.html", {"form": form, "formset": formset})
+
+
+@organization_required
+def purchase_detail(request, pk: int):
+    invoice = get_for_org_or_404(
+        request, PurchaseInvoice.objects.select_related("supplier"), pk=pk
+    )
+    attach_badges("purchase", [invoice])
+    return render(request, "invoicing/purchase_detail.html", {
+        "invoice": invoice, "lines": invoice.lines.all(), "vat_totals": invoice.vat_totals.all(),
+        "today": timezone.localdate(),
+    })
+
+
+@organization_required
+def purchase_attachment(request, pk: int):
+    invoice = get_for_org_or_404(request, PurchaseInvoice, pk=pk)
+    if not invoice.attachment:
+        raise Http404
+    extension = invoice.attachment.name.rsplit(".", 1)[-1]
+    filename = f"{invoice.supplier_invoice_number}.{extension}".replace('"', "").replace("/", "-")
+    return _stream_file(invoice.attachment, invoice.attachment_type, filename, "attachment")
+
+
+@organization_required
+@require_POST
+def purchase_mark_paid(request, pk: int):
+    invoice = get_for_org_or_404(request, PurchaseInvoice, pk=pk)
+    paid_on = _parse_date(request.POST.get("date")) or timezone.localdate()
+    try:
+        services.purchase_invoice_mark_paid(invoice=invoice, date=paid_on)
+    except InvoicingError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("The purchase invoice was marked as paid."))
+    return redirect("invoicing:purchase_detail", pk=invoice.pk)
+

@@ -1,0 +1,146 @@
+// Invoice and purchase lines: add and remove rows without a page reload, pick a product to
+// fill a line, and preview the totals. The server recomputes everything on save.
+(function () {
+  "use strict";
+
+  function number(value) {
+    var n = parseFloat(String(value || "").replace(",", "."));
+    return isFinite(n) ? n : 0;
+  }
+
+  function formatted(value) {
+    return value.toLocaleString(document.documentElement.lang || "nl", {
+      minimumFractionDigits: 2, maximumFractionDigits: 2
+    });
+  }
+
+  function field(row, name) {
+    return row.querySelector("[name$='-" + name + "']");
+  }
+
+  function refreshTotals(form) {
+    var total = 0;
+    form.querySelectorAll("[data-line]").forEach(function (row) {
+      var cell = row.querySelector("[data-line-total]");
+      if (!cell || row.hidden) { return; }
+      var amount = field(row, "net_amount") ? number(field(row, "net_amount").value) :
+        number(field(row, "quantity") && field(row, "quantity").value) *
+        number(field(row, "unit_price") && field(row, "unit_price").value) *
+        (1 - number(field(row, "discount_percent") && field(row, "discount_percent").value) / 100);
+      amount = Math.round(amount * 100) / 100;
+      cell.textContent = formatted(amount);
+      total += amount;
+    });
+    var totalCell = form.querySelector("[data-invoice-total]");
+    if (totalCell) { totalCell.textContent = formatted(total); }
+  }
+
+  function addLine(form) {
+    var template = form.querySelector("#line-template");
+    var totalForms = form.querySelector("[name$='-TOTAL_FORMS']");
+    var index = parseInt(totalForms.value, 10);
+    var maxForms = form.querySelector("[name$='-MAX_NUM_FORMS']");
+    var button = form.querySelector("[data-add-line]");
+    if (maxForms && index >= parseInt(maxForms.value, 10)) {
+      // The server refuses more lines anyway; say so before the user types them.
+      button.disabled = true;
+      button.title = button.getAttribute("data-limit-message") || "";
+      return;
+    }
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    var body = form.querySelector("[data-lines]");
+    body.insertAdjacentHTML("beforeend", html);
+    totalForms.value = String(index + 1);
+    var rows = body.querySelectorAll("[data-line]");
+    var customer = currentCustomer(form);
+    if (customer && customer.reverse_charge && field(rows[rows.length - 1], "vat_rate")) {
+      field(rows[rows.length - 1], "vat_rate").value = "reverse";
+    }
+    var first = rows[rows.length - 1].querySelector("textarea, input:not([type=hidden]), select");
+    if (first) { first.focus(); }
+  }
+
+  function removeLine(form, row) {
+    var remove = field(row, "DELETE");
+    if (remove) { remove.checked = true; }
+    row.hidden = true;
+    refreshTotals(form);
+  }
+
+  function pickProduct(form, select) {
+    var data = document.getElementById("products-data");
+    if (!data || !select.value) { return; }
+    var product = JSON.parse(data.textContent)[select.value];
+    var row = select.closest("[data-line]");
+    if (!product || !row) { return; }
+    field(row, "description").value = product.description;
+    field(row, "unit").value = product.unit;
+    field(row, "unit_price").value = product.unit_price;
+    field(row, "vat_rate").value = product.vat_rate;
+    refreshTotals(form);
+  }
+
+  function defaults() {
+    var data = document.getElementById("defaults-data");
+    return data ? JSON.parse(data.textContent) : { customers: {}, rates: {} };
+  }
+
+  function currentCustomer(form) {
+    var select = form.querySelector("[name='customer']");
+    return select ? defaults().customers[select.value] : null;
+  }
+
+  // A new customer brings its language, payment term and (for reverse charge) VAT rate.
+  function pickCustomer(form) {
+    var customer = currentCustomer(form);
+    if (!customer) { return; }
+    var language = form.querySelector("[name='language']");
+    var term = form.querySelector("[name='payment_term_days']");
+    if (language) { language.value = customer.language; }
+    if (term) { term.value = customer.payment_term_days; }
+    form.querySelectorAll("[data-line]").forEach(function (row) {
+      var rate = field(row, "vat_rate");
+      var description = field(row, "description");
+      if (rate && description && !description.value) {
+        rate.value = customer.reverse_charge ? "reverse" : "21";
+      }
+    });
+  }
+
+  // Another currency: the last exchange rate used for it; back to 1 for euros.
+  function pickCurrency(form, input) {
+    var rate = form.querySelector("[name='exchange_rate']");
+    var currency = input.value.trim().toUpperCase();
+    if (!rate) { return; }
+    if (currency === "EUR") {
+      rate.value = "1";
+    } else if (defaults().rates[currency]) {
+      rate.value = defaults().rates[currency];
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-invoice-form]").forEach(function (form) {
+      form.addEventListener("click", function (event) {
+        if (event.target.closest("[data-add-line]")) {
+          event.preventDefault();
+          addLine(form);
+        } else if (event.target.closest("[data-remove-line]")) {
+          event.preventDefault();
+          removeLine(form, event.target.closest("[data-line]"));
+        }
+      });
+      form.addEventListener("input", function () { refreshTotals(form); });
+      form.addEventListener("change", function (event) {
+        if (event.target.matches("[name$='-product']")) { pickProduct(form, event.target); }
+        if (event.target.matches("[name='customer']")) { pickCustomer(form); }
+        if (event.target.matches("[name='currency']")) { pickCurrency(form, event.target); }
+      });
+      form.querySelectorAll("[data-line]").forEach(function (row) {
+        var remove = field(row, "DELETE");
+        if (remove && remove.checked) { row.hidden = true; }
+      });
+      refreshTotals(form);
+    });
+  });
+})();

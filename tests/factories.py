@@ -1,0 +1,31 @@
+"""Plain builders for test rows (no factory library: explicit is easier to read)."""
+
+import itertools
+
+from accounts.models import Membership, Organization, User
+
+PASSWORD = "Correct-Horse-42"
+_counter = itertools.count(1)
+
+
+def make_user(email: str | None = None, password: str = PASSWORD, **fields) -> User:
+    email = email or f"user{next(_counter)}@example.test"
+    return User.objects.create_user(email=email, password=password, **fields)
+
+
+def make_organization(
+    name: str = "Acme B.V.", owner: User | None = None, role: str = Membership.Role.OWNER, **fields
+) -> Organization:
+    defaults = {
+        "address": "Damrak 1",
+        "postcode": "1012 LG",
+        "city": "Amsterdam",
+        "kvk_number": "12345678",
+        "vat_id": "NL123456789B01",
+        "iban": "NL91ABNA0417164300",
+        "email": "info@acme.test",
+    }
+    organization = Organization.objects.create(name=name, **{**defaults, **fields})
+    if owner is not None:
+        Membership.objects.create(user=owner, organization=organization, role=role)
+    return organization

@@ -1,0 +1,20 @@
+import pytest
+
+from config import celery_app
+
+
+@pytest.fixture(autouse=True)
+def _media_and_mail(settings, tmp_path):
+    # Stored PDFs and uploads go to a throw-away directory; mail stays in django.core.mail.outbox.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    # Tasks run in-process here, whatever a browser-test stack earlier in the session set up.
+    conf = celery_app.conf
+    previous = (conf.task_always_eager, conf.task_eager_propagates)
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = previous

@@ -1,0 +1,42 @@
+"""Every user-visible string is translatable, and Dutch has a translation for each."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOG = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+
+def test_dutch_catalog_is_complete():
+    catalog = polib.pofile(str(CATALOG))
+    untranslated = [entry.msgid for entry in catalog.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in catalog.fuzzy_entries()]
+    assert not untranslated, f"untranslated: {untranslated[:20]}"
+    assert not fuzzy, f"fuzzy: {fuzzy[:20]}"
+
+
+def test_every_marked_string_is_in_the_dutch_catalog(tmp_path):
+    """Extract the strings afresh (into a copy of the catalog) and find none missing."""
+    assert shutil.which("xgettext"), "gettext is installed by make (scripts/system_deps.py)"
+    copy = tmp_path / "locale"
+    shutil.copytree(ROOT / "locale", copy)
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings');"
+        "from django.conf import settings; django.setup();"
+        f"settings.LOCALE_PATHS = [{str(copy)!r}];"
+        "from django.core.management import call_command;"
+        "call_command('makemessages', locale=['nl'], ignore_patterns=['.venv/*', 'tests/*',"
+        " 'bench/*', 'ebh_sandbox/*', 'node_modules/*', 'var/*', 'staticfiles/*'],"
+        " no_obsolete=True, verbosity=0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr
+    fresh = polib.pofile(str(copy / "nl" / "LC_MESSAGES" / "django.po"))
+    missing = [e.msgid for e in fresh.untranslated_entries() + fresh.fuzzy_entries()]
+    assert not missing, f"strings without a Dutch translation: {missing[:30]}"
