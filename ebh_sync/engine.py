@@ -162,11 +162,17 @@ class DrainResult:
     failed: int = 0
     retried: int = 0
     stopped: str = ""
+    # After service trouble: when the first job that was put back is due again.
+    resume_at: datetime.datetime | None = None
     calls: dict[str, int] = field(default_factory=dict)
 
 
 class _Stop(Exception):
     """Stop draining this connection for now (service trouble or credentials refused)."""
+
+    def __init__(self, reason: str, *, transient: bool = False) -> None:
+        super().__init__(reason)
+        self.transient = transient
 
 
 def due_jobs(connection_id: int, limit: int = 50) -> list[SyncJob]:
@@ -180,6 +186,16 @@ def due_jobs(connection_id: int, limit: int = 50) -> list[SyncJob]:
             "purchase_invoice__vat_totals", "purchase_invoice__lines",
         )
         .order_by("next_attempt_at", "id")[:limit]
+    )
+
+
+def next_attempt_at(connection_id: int) -> datetime.datetime | None:
+    """When the connection's earliest waiting job may be tried again (None: nothing waits)."""
+    return (
+        SyncJob.objects.filter(connection_id=connection_id, state=SyncJob.State.PENDING)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
     )
 
 
@@ -223,6 +239,8 @@ def _drain_jobs(runner: Runner, connection_id: int, holder: str, max_jobs: int) 
                 runner.process(job)
             except _Stop as stop:
                 runner.result.stopped = str(stop)
+                if stop.transient:
+                    runner.result.resume_at = next_attempt_at(connection_id)
                 return
             done += 1
             if time.monotonic() - renewed_at > settings.EBH_SYNC_LEASE_SECONDS / 3:
@@ -306,7 +324,7 @@ class Runner:
             in_doubt = exc.ambiguous if self._sending else job.in_doubt
             mark_retry(job, exc, in_doubt=in_doubt)
             self.result.retried += 1
-            raise _Stop(exc.code) from None
+            raise _Stop(exc.code, transient=True) from None
 
     def _book(self, job: SyncJob, mutation: MutationData) -> None:
         if job.in_doubt and self._reconcile(job, mutation):

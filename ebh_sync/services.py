@@ -4,6 +4,7 @@ the drain itself runs in a Celery task (ebh_sync.tasks)."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -21,8 +22,9 @@ logger = logging.getLogger(__name__)
 WAKE_KEY = "ebh-sync:wake:{}"
 
 
-def wake(connection_id: int) -> bool:
-    """Publish one drain task for the connection, unless one is already on its way.
+def wake(connection_id: int, *, at: datetime.datetime | None = None) -> bool:
+    """Publish one drain task for the connection (to run at ``at``, if given), unless one is
+    already on its way.
 
     A finalize of many invoices thus sends one message, not one per invoice; the task clears
     the mark when it starts, so work arriving during a drain wakes the next one. A broker that
@@ -31,10 +33,11 @@ def wake(connection_id: int) -> bool:
     from ebh_sync.tasks import drain_connection_task
 
     key = WAKE_KEY.format(connection_id)
-    if not cache.add(key, 1, timeout=settings.EBH_SYNC_LEASE_SECONDS):
+    delay = max((at - timezone.now()).total_seconds(), 0) if at else 0
+    if not cache.add(key, 1, timeout=settings.EBH_SYNC_LEASE_SECONDS + int(delay)):
         return False
     try:
-        drain_connection_task.delay(connection_id)
+        drain_connection_task.apply_async((connection_id,), countdown=delay or None)
     except Exception:  # noqa: BLE001 (any broker failure; the sweeper is the fallback)
         cache.delete(key)
         logger.warning("could not publish the sync task for connection %s", connection_id)

@@ -8,13 +8,17 @@ from ebh_sync import engine
 from ebh_sync.services import WAKE_KEY, wake
 
 
-@shared_task(acks_late=True, ignore_result=True)
-def drain_connection_task(connection_id: int) -> dict:
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def drain_connection_task(self, connection_id: int) -> dict:
     cache.delete(WAKE_KEY.format(connection_id))  # from now on, new work wakes a new task
     result = engine.drain_connection(connection_id)
     if result.claimed and not result.stopped and engine.next_due_job(connection_id):
         # Work arrived while we held the lease (or max_jobs was reached): go on.
         wake(connection_id)
+    elif result.resume_at is not None and not self.request.is_eager:
+        # Service trouble stopped the drain: come back when the backoff has passed, rather
+        # than wait for the sweeper. (Run eagerly, this would recurse; the sweeper covers it.)
+        wake(connection_id, at=result.resume_at)
     return {"booked": result.booked, "failed": result.failed, "stopped": result.stopped}
 
 

@@ -202,8 +202,10 @@ def test_backoff_grows_and_is_stored_in_the_row(linked, org_a, user_a, customer,
     [invoice] = send(org_a, user_a, customer)
     linked.sandbox.set_faults(http500_rate=1.0, operations=["AddMutatie"], seed=1)
     before = timezone.now()
-    drain_connection(linked.connection.pk)
+    result = drain_connection(linked.connection.pk)
     job = job_of(invoice)
+    # The task comes back by itself when the backoff has passed.
+    assert result.stopped == "server_error" and result.resume_at == job.next_attempt_at
     assert before + datetime.timedelta(seconds=14) <= job.next_attempt_at
     assert job.next_attempt_at <= timezone.now() + datetime.timedelta(seconds=31)
     # Not due yet: a drain now leaves it alone.

@@ -27,7 +27,8 @@ def _broker_url() -> str:
     return f"{base}/{BROKER_DB}"
 
 
-def _worker(settings, name: str) -> subprocess.Popen:
+def _worker(settings, name: str, logs: Path) -> subprocess.Popen:
+    """A real worker on the test database; what it prints goes to ``logs/name.log``."""
     database = db_connection.settings_dict
     env = {
         **os.environ,
@@ -42,11 +43,19 @@ def _worker(settings, name: str) -> subprocess.Popen:
         "EBH_SYNC_LEASE_SECONDS": "3",
         "EBH_SYNC_BACKOFF_BASE_SECONDS": "0",
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--loglevel", "WARNING", "-n", f"{name}@%h", "--without-heartbeat",
-         "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    with (logs / f"{name}.log").open("w") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+             "--loglevel", "INFO", "-n", f"{name}@%h", "--without-heartbeat",
+             "--without-mingle", "--without-gossip"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+
+
+def _tail(logs: Path) -> str:
+    return "\n".join(
+        f"--- {path.name}\n" + "\n".join(path.read_text().splitlines()[-15:])
+        for path in sorted(logs.glob("*.log"))
     )
 
 
@@ -80,7 +89,7 @@ def clean_broker():
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_batch_then_every_invoice_is_booked_once(
-    linked, org_a, user_a, customer, settings, clean_broker
+    linked, org_a, user_a, customer, settings, clean_broker, tmp_path
 ):
     with publishing_to(_broker_url()):
         invoices = [
@@ -91,10 +100,10 @@ def test_worker_killed_mid_batch_then_every_invoice_is_booked_once(
         ]
     # Slow answers, and some bookings stored without an answer: the worst case for duplicates.
     linked.sandbox.set_faults(latency_ms=150, drop_after_apply_rate=0.2, seed=7)
-    first = _worker(settings, "doomed")
+    first = _worker(settings, "doomed", tmp_path)
     try:
         _publish(drain_connection_task, linked.connection.pk)
-        assert _wait(lambda: _booked() >= 3, 60), "the worker never started booking"
+        assert _wait(lambda: _booked() >= 3, 60), "the worker never started booking\n" + _tail(tmp_path)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
@@ -102,14 +111,16 @@ def test_worker_killed_mid_batch_then_every_invoice_is_booked_once(
             first.kill()
     assert _booked() < len(invoices), "the kill came too late to test anything"
 
-    second = _worker(settings, "rescuer")
+    second = _worker(settings, "rescuer", tmp_path)
     try:
         # The sweeper finds the orphaned jobs once the dead worker's lease expires.
         def all_booked() -> bool:
             _publish(sweep_sync_jobs_task)
             return _wait(lambda: _booked() == len(invoices), 4)
 
-        assert _wait(all_booked, 120), list(SyncJob.objects.values_list("state", "last_error"))
+        assert _wait(all_booked, 120), (
+            list(SyncJob.objects.values_list("state", "last_error")), _tail(tmp_path)
+        )
     finally:
         second.terminate()
         second.wait(10)
