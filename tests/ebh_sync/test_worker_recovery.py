@@ -103,7 +103,8 @@ def test_worker_killed_mid_batch_then_every_invoice_is_booked_once(
     first = _worker(settings, "doomed", tmp_path)
     try:
         _publish(drain_connection_task, linked.connection.pk)
-        assert _wait(lambda: _booked() >= 3, 60), "the worker never started booking\n" + _tail(tmp_path)
+        started = _wait(lambda: _booked() >= 3, 60)
+        assert started, "the worker never started booking\n" + _tail(tmp_path)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
