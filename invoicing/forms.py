@@ -38,6 +38,16 @@ class DecimalInput(forms.DecimalField):
         return super().to_python(value)
 
 
+class TableRowFormSet(forms.BaseFormSet):
+    """A line editor shows its fields in table cells under one header row: each input
+    carries its column's name as aria-label, so a screen reader can tell what it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", field.label)
+
+
 def _normalize_vat_id(value: str) -> str:
     return value.replace(" ", "").replace(".", "").upper()
 
@@ -156,7 +166,7 @@ class LineForm(forms.Form):
         )
 
 
-class BaseLineFormSet(forms.BaseFormSet):
+class BaseLineFormSet(TableRowFormSet):
     def __init__(self, *args, form_kwargs=None, **kwargs):
         # One product query for the whole editor, not one per line (up to 500 lines).
         form_kwargs = dict(form_kwargs or {})
@@ -260,7 +270,7 @@ class PurchaseLineForm(forms.Form):
                                 description=data["description"].strip())
 
 
-class BasePurchaseLineFormSet(forms.BaseFormSet):
+class BasePurchaseLineFormSet(TableRowFormSet):
     def clean(self):
         super().clean()
         if not any(self.errors) and not self.line_data():

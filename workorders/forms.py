@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from invoicing.forms import BusinessDateField, DecimalInput
+from invoicing.forms import BusinessDateField, DecimalInput, TableRowFormSet
 from invoicing.models import Customer, Product
 from invoicing.vat import VatRate
 from workorders.models import MAX_LINES, LineKind, WorkOrder, WorkOrderState
@@ -84,7 +84,7 @@ class WorkOrderLineForm(forms.Form):
         )
 
 
-class BaseWorkOrderLineFormSet(forms.BaseFormSet):
+class BaseWorkOrderLineFormSet(TableRowFormSet):
     """Lines are optional (a planned job has none yet); a blank row is simply skipped."""
 
     def line_data(self) -> list[WorkOrderLineData]:

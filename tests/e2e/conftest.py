@@ -194,19 +194,22 @@ def page(context):
 
 @pytest.fixture
 def shot(request):
-    """``shot(page, "invoice")`` saves <test>-invoice-desktop.png and -mobile.png and notes
-    what a reviewer would flag (unlabelled inputs, a page wider than the phone)."""
+    """``shot(page, "invoice")`` saves <test>-invoice-desktop.png and -mobile.png and checks
+    what a reviewer would flag (unlabelled inputs, a page wider than the phone, clipped or
+    protruding text); the test fails at its end if any page had such a problem."""
     test = re.sub(r"^test_", "", request.node.name)
+    problems: list[str] = []
 
     def take(page, name: str, *, audit: bool = True) -> None:
         for size, viewport in (("desktop", DESKTOP), ("mobile", MOBILE)):
             page.set_viewport_size(viewport)
             page.screenshot(path=SCREENSHOTS / f"{test}-{name}-{size}.png", full_page=True)
             if audit:
-                _audit(page, f"{test}-{name}-{size}")
+                problems.extend(_audit(page, f"{test}-{name}-{size}"))
         page.set_viewport_size(DESKTOP)
 
-    return take
+    yield take
+    assert not problems, "layout problems:\n" + "\n".join(problems)
 
 
 AUDIT_JS = """() => {
@@ -239,9 +242,10 @@ AUDIT_JS = """() => {
 }"""
 
 
-def _audit(page, name: str) -> None:
-    problems = page.evaluate(AUDIT_JS)
-    if problems:
+def _audit(page, name: str) -> list[str]:
+    """The page's layout problems, also written to audit.txt beside the screenshots."""
+    found = [f"{name} {page.url}: {problem}" for problem in dict.fromkeys(page.evaluate(AUDIT_JS))]
+    if found:
         with AUDIT_LOG.open("a") as log:
-            for problem in dict.fromkeys(problems):
-                log.write(f"{name} {page.url}: {problem}\n")
+            log.writelines(f"{line}\n" for line in found)
+    return found
