@@ -80,6 +80,7 @@ def test_celery_uses_a_serverless_broker_without_configuration(tmp_path):
     )
     assert out.stdout.strip() == "filesystem://", out.stderr
     assert (tmp_path / "celery" / "queue").is_dir()
+    assert (tmp_path / "celery" / "control").is_dir()
 
 
 def test_celery_uses_redis_when_configured():
