@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -93,14 +94,14 @@ def _admin_sql(statement: str) -> None:
         connection.close()
 
 
-def recreate_database() -> None:
-    drop_database()
-    _admin_sql(f'CREATE DATABASE "{DB_NAME}"')
+def recreate_database(name: str = DB_NAME) -> None:
+    drop_database(name)
+    _admin_sql(f'CREATE DATABASE "{name}"')
 
 
-def drop_database() -> None:
+def drop_database(name: str = DB_NAME) -> None:
     # FORCE: a worker that was killed may leave a connection behind.
-    _admin_sql(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def queued_messages(queue: str = "celery") -> int:
@@ -171,20 +172,25 @@ class Worker:
         return "\n".join(self.log_text().splitlines()[-lines:])
 
 
+def start_worker(args: argparse.Namespace, env: dict[str, str], log_path: Path,
+                 name: str) -> Worker:
+    """One Celery worker process (``args.pool``, ``args.concurrency``) logging to log_path."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and project
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", args.pool,
+             "--concurrency", str(args.concurrency), "--loglevel", "INFO",
+             "-n", name, "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+        )
+    return Worker(process, log_path)
+
+
 def start_workers(args: argparse.Namespace, env: dict[str, str], log_dir: Path,
                   workers: list[Worker]) -> None:
     """Append to ``workers`` as each one starts, so the caller can stop a partial set."""
     for index in range(args.workers):
-        log_path = log_dir / f"worker{index}.log"
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(  # noqa: S603 - our own interpreter and project
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", args.pool,
-                 "--concurrency", str(args.concurrency), "--loglevel", "INFO",
-                 "-n", f"benchsync{index}@%h", "--without-heartbeat", "--without-mingle",
-                 "--without-gossip"],
-                cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-            )
-        workers.append(Worker(process, log_path))
+        workers.append(start_worker(args, env, log_dir / f"worker{index}.log",
+                                    f"benchsync{index}@%h"))
 
 
 def wait_first_ready(workers: list[Worker], timeout: float) -> None:
@@ -336,22 +342,39 @@ def job_counts() -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
-def wait_for_jobs(total: int, timeout: float) -> tuple[dict[str, int], bool]:
-    """Poll until every job is booked or failed; (counts, finished in time)."""
+def play_beat() -> bool:
+    """Publish the sweeper as beat would; False when the broker is down (beat's next tick
+    tries again)."""
+    from kombu.exceptions import OperationalError
+
     from ebh_sync.tasks import sweep_sync_jobs_task
 
+    try:
+        sweep_sync_jobs_task.delay()
+    except OperationalError:
+        return False
+    return True
+
+
+def wait_for_jobs(total: int, timeout: float, *, beat_s: float = BEAT_S,
+                  on_poll: Callable[[dict[str, int]], None] | None = None,
+                  ) -> tuple[dict[str, int], bool]:
+    """Poll until every job is booked or failed; (counts, finished in time). ``on_poll`` sees
+    the counts of every poll that does not end the wait."""
     deadline = time.monotonic() + timeout
-    next_sweep = time.monotonic() + BEAT_S
+    next_sweep = time.monotonic() + beat_s
     while True:
         counts = job_counts()
         if counts.get("booked", 0) + counts.get("failed", 0) >= total:
             return counts, True
         if time.monotonic() > deadline:
             return counts, False
+        if on_poll is not None:
+            on_poll(counts)
         if time.monotonic() > next_sweep:
             # Production runs beat; without it a job that backed off would never wake up.
-            sweep_sync_jobs_task.delay()
-            next_sweep += BEAT_S
+            play_beat()
+            next_sweep += beat_s
         time.sleep(POLL_S)
 
 
@@ -594,7 +617,7 @@ def report(result: dict[str, Any]) -> None:
         print("WARNING: a phase hit the timeout; see 'jobs' in the JSON")
 
 
-def _raise_on_sigterm(signum: int, frame: Any) -> None:
+def raise_on_sigterm(signum: int, frame: Any) -> None:
     # Turn `kill` into an exception so the finally blocks stop workers and drop the database.
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -617,7 +640,7 @@ def main(argv: list[str] | None = None) -> int:
     from ebh_sandbox.testing import SandboxProcess
 
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    signal.signal(signal.SIGTERM, raise_on_sigterm)
     tmp = Path(tempfile.mkdtemp(prefix="bench_sync_"))
     workers: list[Worker] = []
     try:
@@ -630,7 +653,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = measure(args, sandbox, env, tmp, workers)
             finally:
                 stop_workers(workers)
-                _close_django_connections()
+                close_django_connections()
     finally:
         _clean_up(args, tmp)
     report(result)
@@ -641,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if result["finished"] and result["baseline"]["finished"] else 1
 
 
-def _close_django_connections() -> None:
+def close_django_connections() -> None:
     if "django.db" in sys.modules:
         from django.db import connections
 
