@@ -32,10 +32,15 @@ def test_login_is_rate_limited_after_repeated_failures(client, settings):
     make_user("kees@example.test")
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         client.post(LOGIN, {"username": "kees@example.test", "password": "wrong-one-1"})
-    # Even the right password is refused while locked out.
+    # Even the right password is refused while locked out, and nobody is logged in.
     locked = client.post(LOGIN, {"username": "kees@example.test", "password": PASSWORD})
     assert locked.status_code == 429
-    assert "15" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The message says what happened, how long to wait (the real cool-off) and what else to do.
+    page = locked.content.decode()
+    minutes = round(settings.AXES_COOLOFF_TIME * 60)
+    assert "Inloggen is te vaak mislukt" in page and f"{minutes} minuten" in page
+    assert reverse("accounts:password_reset") in page
 
 
 @pytest.mark.django_db

@@ -1,0 +1,87 @@
+"""Every URL of the project is accounted for: a URL that carries an object id has a case in
+the cross-organization test (tests/<app>/cross_org_cases.py), every other URL is on the short
+list below with the reason it needs none. A new URL without either fails here."""
+
+from django.urls import path
+
+from tests.security.urlconf import Endpoint, endpoints
+from tests.test_cross_organization import CASES
+
+# Whole namespaces that need no cross-organization case, and why.
+NAMESPACES_WITHOUT_CASES = {
+    "admin": "staff only: the platform's operators, who see every organization by design",
+}
+
+_PUBLIC = "public page: no organization data, works without logging in"
+_OWN = "the active organization's own page: carries no object id, shows only its own rows"
+# Every other URL without a cross-organization case, and why it needs none.
+URLS_WITHOUT_CASES = {
+    **dict.fromkeys((
+        "accounts:login", "accounts:logout", "accounts:signup", "accounts:password_reset",
+        "accounts:password_reset_done", "accounts:password_reset_complete", "set_language",
+    ), _PUBLIC),
+    "accounts:password_reset_confirm": "carries a signed token of one user, not an object id",
+    "accounts:invitation_accept": "the secret token is the access; meant for a new member",
+    "accounts:organization_switch": "the chosen organization is checked against the "
+                                    "user's memberships (test_organizations.py)",
+    "accounts:organization_create": "creates a new organization of the user's own",
+    "accounts:profile": "the logged-in user's own profile",
+    **dict.fromkeys((
+        "home", "accounts:organization_settings", "accounts:organization_logo",
+        "accounts:members", "invoicing:invoice_list", "invoicing:invoice_create",
+        "invoicing:customer_list", "invoicing:customer_create", "invoicing:supplier_list",
+        "invoicing:supplier_create", "invoicing:product_list", "invoicing:product_create",
+        "invoicing:purchase_list", "invoicing:purchase_create", "invoicing:numbering_settings",
+        "workorders:workorder_list", "workorders:workorder_create", "workorders:planning_day",
+        "workorders:planning_week", "connections:overview", "connections:connect",
+        "ebh_sync:errors", "ebh_sync:retry_bulk", "ebh_sync:export", "ebh_sync:imports",
+        "ebh_sync:import_relations", "ebh_sync:import_articles", "ebh_sync:import_settings",
+        "ebh_sync:conflicts",
+    ), _OWN),
+}
+
+
+def _problem(endpoint: Endpoint) -> str | None:
+    if endpoint.key in CASES or endpoint.key in URLS_WITHOUT_CASES:
+        return None
+    if endpoint.namespace.split(":")[0] in NAMESPACES_WITHOUT_CASES:
+        return None
+    if endpoint.arguments:
+        return (f"URL {endpoint.key} ({endpoint.route}) has no cross-organization case: "
+                f"add one to tests/{endpoint.namespace or '<app>'}/cross_org_cases.py")
+    return (f"URL {endpoint.key} ({endpoint.route}) is not accounted for: add a "
+            f"cross-organization case, or add it to URLS_WITHOUT_CASES in {__name__} "
+            f"with the reason it needs none")
+
+
+def coverage_problems(found: list[Endpoint]) -> list[str]:
+    problems = [message for endpoint in found if (message := _problem(endpoint))]
+    keys = {endpoint.key for endpoint in found}
+    problems += [f"{name} is listed in {__name__} or a cross_org_cases.py but is no URL"
+                 for name in sorted((set(CASES) | set(URLS_WITHOUT_CASES)) - keys)]
+    return problems
+
+
+def test_every_url_has_a_cross_organization_case_or_a_reason_to_need_none():
+    assert coverage_problems(endpoints()) == []
+
+
+def _new_view(request, pk):
+    raise AssertionError("never called: the URL is only walked")
+
+
+def test_a_new_object_url_without_a_case_fails():
+    """The walker sees a URL added inside an app's namespace, with a message that says where
+    its case belongs (the test above would fail exactly like this)."""
+    added = path("invoices/<int:pk>/copy/", _new_view, name="invoice_copy")
+    found = endpoints() + endpoints([added], namespace="invoicing", prefix="")
+    assert coverage_problems(found) == [
+        "URL invoicing:invoice_copy (invoices/<int:pk>/copy/) has no cross-organization case: "
+        "add one to tests/invoicing/cross_org_cases.py"
+    ]
+
+
+def test_a_new_url_without_an_object_id_must_still_be_accounted_for():
+    added = path("invoices/export.csv", _new_view, name="invoice_export")
+    problems = coverage_problems(endpoints() + endpoints([added], namespace="invoicing"))
+    assert len(problems) == 1 and "invoicing:invoice_export" in problems[0]
