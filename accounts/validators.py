@@ -1,3 +1,4 @@
+import re
 import string
 
 from django.conf import settings
@@ -11,9 +12,13 @@ _LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WE
 def validate_invoice_number_format(value: str) -> None:
     """The format must contain {seq}, may contain {year}, and must render without error."""
     try:
-        fields = {name for _t, name, _s, _c in string.Formatter().parse(value) if name is not None}
+        parsed = list(string.Formatter().parse(value))
     except ValueError as exc:
         raise ValidationError(_("The format has unbalanced braces.")) from exc
+    fields = {name for _t, name, _s, _c in parsed if name is not None}
+    if any(_too_wide(spec) for _t, _n, spec, _c in parsed):
+        # Checked before rendering: "{seq:>9999999999}" would allocate gigabytes.
+        raise ValidationError(_("Invoice numbers may be at most 30 characters long."))
     if "seq" not in fields:
         raise ValidationError(_("The format must contain {seq}."))
     if fields - _ALLOWED_FIELDS:
@@ -24,6 +29,11 @@ def validate_invoice_number_format(value: str) -> None:
         raise ValidationError(_("The format cannot be used: %(error)s") % {"error": exc}) from exc
     if len(longest) > 30:
         raise ValidationError(_("Invoice numbers may be at most 30 characters long."))
+
+
+def _too_wide(spec: str | None) -> bool:
+    """A width or precision over 99, or one taken from a nested field, never fits 30."""
+    return bool(spec) and ("{" in spec or any(int(n) > 99 for n in re.findall(r"\d+", spec)))
 
 
 def validate_logo(upload) -> None:

@@ -35,7 +35,11 @@ class DecimalInput(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, str) and "," in value and "." not in value:
             value = value.replace(",", ".")
-        return super().to_python(value)
+        value = super().to_python(value)
+        # NaN and Infinity parse as Decimals; sNaN even raises when compared (has_changed).
+        if value is not None and not value.is_finite():
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
 
 
 class TableRowFormSet(forms.BaseFormSet):

@@ -26,6 +26,9 @@ country_validator = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter country 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter currency code."))
 
 
+MAX_AMOUNT = Decimal("999999999999.99")  # the largest amount a money_field can hold
+
+
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
     return models.DecimalField(
         verbose_name, max_digits=14, decimal_places=2, default=ZERO, **kwargs

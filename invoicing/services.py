@@ -20,6 +20,7 @@ from accounts.models import Organization
 from invoicing import numbering, signals
 from invoicing.legal import finalize_problems
 from invoicing.models import (
+    MAX_AMOUNT,
     MAX_DESCRIPTION,
     MAX_LINES,
     Customer,
@@ -108,6 +109,19 @@ def _check_lines(lines: list[LineData], *, credit_note: bool) -> None:
             )
 
 
+def _check_amounts(amounts) -> None:
+    """Refuse amounts the money columns cannot hold (typos like 1e12) with a message, instead
+    of a database error; the workflow's transaction undoes whatever it wrote before."""
+    if any(abs(amount) > MAX_AMOUNT for amount in amounts):
+        raise InvoicingError(_("The amounts are too large for one invoice."))
+
+
+def _check_totals(totals, names: tuple[str, ...]) -> None:
+    """Each rate's amounts and their sums (the document's totals) must fit."""
+    _check_amounts([getattr(t, name) for t in totals for name in names])
+    _check_amounts([sum((getattr(t, name) for t in totals), ZERO) for name in names])
+
+
 def _write_lines(invoice: SalesInvoice, lines: list[LineData]) -> None:
     """Replace the lines and store per-line and per-rate amounts and the totals."""
     invoice.lines.all().delete()
@@ -126,6 +140,7 @@ def _write_lines(invoice: SalesInvoice, lines: list[LineData]) -> None:
             ledger_account=data.ledger_account, net_amount=amounts.net,
             vat_amount=amounts.vat, gross_amount=amounts.gross,
         ))
+        _check_amounts((amounts.net, amounts.vat, amounts.gross))
     SalesInvoiceLine.objects.bulk_create(rows)
     _write_totals(invoice, rows)
 
@@ -135,6 +150,7 @@ def _write_totals(invoice: SalesInvoice, rows: list[SalesInvoiceLine]) -> None:
         ((row.vat_rate, sales_rate(row.vat_rate).percentage, row.net_amount) for row in rows),
         exchange_rate=invoice.exchange_rate,
     )
+    _check_totals(totals, ("net", "vat", "gross", "net_eur", "vat_eur", "gross_eur"))
     SalesInvoiceVatTotal.objects.bulk_create([
         SalesInvoiceVatTotal(
             invoice=invoice, vat_rate=t.rate, percentage=t.percentage, net_amount=t.net,
@@ -437,15 +453,16 @@ def purchase_invoice_register(
         supplier_invoice_number=data.supplier_invoice_number, invoice_date=data.invoice_date,
         due_date=data.due_date, description=data.description, registered_by=user,
     )
+    totals = totals_per_rate(
+        (ln.vat_rate, purchase_rate(ln.vat_rate).percentage, round_money(ln.net_amount))
+        for ln in data.lines
+    )
+    _check_totals(totals, ("net", "vat", "gross"))  # before the attachment is stored
     if attachment is not None:
         kind = validate_attachment(attachment)
         invoice.attachment.save(f"{organization.pk}.{kind.extension}", attachment, save=False)
         invoice.attachment_type = kind.mime
         invoice.attachment_name = (attachment.name or "")[-200:]
-    totals = totals_per_rate(
-        (ln.vat_rate, purchase_rate(ln.vat_rate).percentage, round_money(ln.net_amount))
-        for ln in data.lines
-    )
     invoice.net_total = sum((t.net for t in totals), ZERO)
     invoice.vat_total = sum((t.vat for t in totals), ZERO)
     invoice.gross_total = sum((t.gross for t in totals), ZERO)

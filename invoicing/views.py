@@ -50,6 +50,11 @@ def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _search_query(request) -> str:
+    """The search box's text; PostgreSQL refuses a NUL character in a query parameter."""
+    return request.GET.get("q", "").replace("\x00", "").strip()[:100]
+
+
 def _querystring(request) -> str:
     """The current filters, for the pagination links."""
     query = request.GET.copy()
@@ -90,7 +95,7 @@ PARTY_VIEWS = {
 
 def _party_list(request, kind: str):
     model, _form, title, _singular = PARTY_VIEWS[kind]
-    query = request.GET.get("q", "").strip()[:100]
+    query = _search_query(request)
     archived = request.GET.get("archived") == "1"
     parties = model.objects.for_organization(request.organization).filter(archived=archived)
     if query:
@@ -197,7 +202,7 @@ def supplier_archive(request, pk: int):
 
 @organization_required
 def product_list(request):
-    query = request.GET.get("q", "").strip()[:100]
+    query = _search_query(request)
     archived = request.GET.get("archived") == "1"
     products = Product.objects.for_organization(request.organization).filter(archived=archived)
     if query:
@@ -249,7 +254,7 @@ def _filtered_invoices(request):
     status = request.GET.get("status", "")
     invoices = invoices.with_display_status(status)
     customer = request.GET.get("customer", "")
-    if customer.isdigit():
+    if customer.isdecimal():
         invoices = invoices.filter(customer_id=int(customer))
     date_from = _parse_date(request.GET.get("from"))
     date_to = _parse_date(request.GET.get("to"))
@@ -257,7 +262,7 @@ def _filtered_invoices(request):
         invoices = invoices.filter(issue_date__gte=date_from)
     if date_to:
         invoices = invoices.filter(issue_date__lte=date_to)
-    query = request.GET.get("q", "").strip()[:100]
+    query = _search_query(request)
     if query:
         invoices = invoices.filter(Q(number__icontains=query) | Q(customer__name__icontains=query)
                                    | Q(reference__icontains=query))
@@ -338,7 +343,7 @@ def _invoice_initial(request, invoice):
                "payment_term_days": organization.payment_term_days,
                "language": organization.default_language}
     customer = Customer.objects.for_organization(organization).filter(
-        pk=request.GET.get("customer") if str(request.GET.get("customer", "")).isdigit() else 0
+        pk=request.GET.get("customer") if str(request.GET.get("customer", "")).isdecimal() else 0
     ).first()
     if customer is not None:
         initial.update(customer=customer, language=customer.language)
@@ -559,7 +564,7 @@ def purchase_list(request):
     if status in PurchaseStatus.values:
         invoices = invoices.filter(status=status)
     supplier = request.GET.get("supplier", "")
-    if supplier.isdigit():
+    if supplier.isdecimal():
         invoices = invoices.filter(supplier_id=int(supplier))
     date_from, date_to = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
     if date_from:
