@@ -265,6 +265,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     # The outbox sweeper: requeues orphaned bookings and wakes workers for due ones.
     "ebh-sync-sweep": {"task": "ebh_sync.tasks.sweep_sync_jobs_task", "schedule": 30.0},
+    # Relations and articles of the connections that turned on the daily import.
+    "ebh-periodic-import": {
+        "task": "ebh_sync.tasks.periodic_import_task", "schedule": 24 * 3600.0,
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -317,3 +321,7 @@ EBH_SYNC_LEASE_SECONDS = env_int("EBH_SYNC_LEASE_SECONDS", 120)
 EBH_SYNC_MAX_ATTEMPTS = env_int("EBH_SYNC_MAX_ATTEMPTS", 8)
 EBH_SYNC_BACKOFF_BASE_SECONDS = env_int("EBH_SYNC_BACKOFF_BASE_SECONDS", 30)
 EBH_SYNC_BACKOFF_MAX_SECONDS = env_int("EBH_SYNC_BACKOFF_MAX_SECONDS", 3600)
+# Relation import (ebh_sync/imports.py): GetRelaties answers at most this many rows per call;
+# the import narrows its keyword until an answer is below it, within a bound on the calls.
+EBH_GETRELATIES_CAP = env_int("EBH_GETRELATIES_CAP", 100)
+EBH_RELATION_IMPORT_MAX_CALLS = env_int("EBH_RELATION_IMPORT_MAX_CALLS", 20000)

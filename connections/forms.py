@@ -11,6 +11,7 @@ from connections.models import (
     PURCHASE_VAT_CODES,
     SALES_VAT_CODES,
     Connection,
+    InvoiceMode,
     LedgerOverride,
 )
 
@@ -172,3 +173,62 @@ class LedgerForm(forms.Form):
             for kind, vat_code, name in self.override_fields
             if self.cleaned_data.get(name)
         ]
+
+
+EMAIL_FIELDS = ("email_subject", "email_message", "email_from_address")
+
+
+class InvoiceModeForm(forms.Form):
+    """How checked work orders reach e-Boekhouden: booked from our own invoice, or made as an
+    invoice in e-Boekhouden's invoicing module (AddFactuur), optionally emailed by it."""
+
+    # Not required: a form posted without it (an older page) keeps the booking mode.
+    invoice_mode = forms.ChoiceField(
+        label=_("Invoices of checked work orders"), choices=InvoiceMode.choices,
+        widget=forms.RadioSelect, required=False,
+    )
+    invoice_template = forms.CharField(
+        label=_("Invoice template"), max_length=50, required=False,
+        help_text=_("The exact name of an invoice template in e-Boekhouden.nl (Factureren > "
+                    "Sjablonen), for example Standaard."),
+    )
+    email_by_eboekhouden = forms.BooleanField(
+        label=_("Let e-Boekhouden.nl email the invoice to the customer"), required=False,
+    )
+    email_subject = forms.CharField(label=_("Email subject"), max_length=200, required=False)
+    email_message = forms.CharField(
+        label=_("Email message"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    email_from_address = forms.EmailField(
+        label=_("Sender address"), max_length=150, required=False,
+    )
+    email_from_name = forms.CharField(label=_("Sender name"), max_length=150, required=False)
+
+    def __init__(self, *args, connection: Connection, **kwargs):
+        initial = {name: getattr(connection, name) for name in self.base_fields}
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_invoice_mode(self) -> str:
+        return self.cleaned_data["invoice_mode"] or InvoiceMode.BOOKING
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("invoice_mode") != InvoiceMode.INVOICE_MODULE:
+            return cleaned
+        if not cleaned.get("invoice_template"):
+            self.add_error("invoice_template", _(
+                "Enter the name of the invoice template that e-Boekhouden.nl should use."))
+        if cleaned.get("email_by_eboekhouden"):
+            for name in EMAIL_FIELDS:
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _(
+                        "Needed when e-Boekhouden.nl emails the invoice."))
+        return cleaned
+
+    def settings(self) -> dict:
+        """The cleaned choice; the email fields only count in invoice-module mode."""
+        values = dict(self.cleaned_data)
+        if values["invoice_mode"] != InvoiceMode.INVOICE_MODULE:
+            values["email_by_eboekhouden"] = False
+        return values

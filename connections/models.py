@@ -43,6 +43,13 @@ PURCHASE_VAT_CODES = [
 ]
 
 
+class InvoiceMode(models.TextChoices):
+    """How the invoices of checked work orders reach e-Boekhouden."""
+
+    BOOKING = "booking", _("As a booking of our own invoice")
+    INVOICE_MODULE = "invoice_module", _("As an invoice in the invoicing module of e-Boekhouden.nl")
+
+
 class Connection(OrganizationOwnedModel):
     """One per organization. The three codes are stored only as ciphertext bound to the
     organization (see connections/crypto.py); read them with :meth:`credential`."""
@@ -79,6 +86,18 @@ class Connection(OrganizationOwnedModel):
         _("contra account for purchase invoices"), max_length=10,
         default=DEFAULT_PURCHASE_CONTRA_ACCOUNTS[0],
     )
+    invoice_mode = models.CharField(
+        _("work order invoices"), max_length=20, choices=InvoiceMode.choices,
+        default=InvoiceMode.BOOKING,
+    )
+    invoice_template = models.CharField(_("invoice template"), max_length=50, blank=True)
+    email_by_eboekhouden = models.BooleanField(
+        _("let e-Boekhouden.nl email the invoice"), default=False
+    )
+    email_subject = models.CharField(_("email subject"), max_length=200, blank=True)
+    email_message = models.TextField(_("email message"), max_length=2000, blank=True)
+    email_from_address = models.EmailField(_("sender address"), max_length=150, blank=True)
+    email_from_name = models.CharField(_("sender name"), max_length=150, blank=True)
     connected_at = models.DateTimeField(_("connected at"), null=True, blank=True)
     credentials_updated_at = models.DateTimeField(
         _("credentials updated at"), null=True, blank=True
@@ -94,6 +113,19 @@ class Connection(OrganizationOwnedModel):
         verbose_name_plural = _("e-Boekhouden connections")
         constraints = [
             models.UniqueConstraint(fields=["organization"], name="connection_one_per_org"),
+            # AddFactuur refuses an invoice without a template (CFACT027) and an email without
+            # subject, message or sender (CFACT029-031): never store such a choice.
+            models.CheckConstraint(
+                condition=~models.Q(invoice_mode="invoice_module") | ~models.Q(invoice_template=""),
+                name="connection_invoice_module_has_template",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email_by_eboekhouden=False) | (
+                    ~models.Q(email_subject="") & ~models.Q(email_message="")
+                    & ~models.Q(email_from_address="")
+                ),
+                name="connection_email_is_complete",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +151,10 @@ class Connection(OrganizationOwnedModel):
         return (
             self.status == self.Status.CONNECTED and self.has_credentials and self.is_configured
         )
+
+    @property
+    def makes_invoices_in_module(self) -> bool:
+        return self.invoice_mode == InvoiceMode.INVOICE_MODULE
 
     @property
     def is_connected(self) -> bool:

@@ -21,7 +21,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization
 from connections import signals
-from connections.models import Connection, LedgerOverride
+from connections.models import Connection, InvoiceMode, LedgerOverride
 
 if TYPE_CHECKING:
     from ebh_sync.client import Administration, Credentials, EbhClient, LedgerAccount, Session
@@ -222,6 +222,19 @@ class OverrideChoice:
     account: str
 
 
+@dataclass(frozen=True)
+class InvoiceSettings:
+    """How invoices of checked work orders reach e-Boekhouden (see connections.forms)."""
+
+    invoice_mode: str = InvoiceMode.BOOKING
+    invoice_template: str = ""
+    email_by_eboekhouden: bool = False
+    email_subject: str = ""
+    email_message: str = ""
+    email_from_address: str = ""
+    email_from_name: str = ""
+
+
 @transaction.atomic
 @sensitive_variables()
 def connection_configure(
@@ -233,8 +246,10 @@ def connection_configure(
     sales_contra_account: str,
     purchase_contra_account: str,
     overrides: Iterable[OverrideChoice] = (),
+    invoicing: InvoiceSettings | None = None,
 ) -> Connection:
-    """Store the chosen administration and ledger accounts (from ``connection_load_choices``)."""
+    """Store the chosen administration and ledger accounts (from ``connection_load_choices``)
+    and, when given, how work order invoices reach e-Boekhouden."""
     connection = Connection.objects.select_for_update().get(pk=connection.pk)
     administration = choices.administration
     if choices.use_guid_as_security_code_2:
@@ -248,6 +263,9 @@ def connection_configure(
     connection.sales_contra_account = sales_contra_account
     connection.purchase_contra_account = purchase_contra_account
     connection.configured_at = timezone.now()
+    if invoicing is not None:
+        for name, value in vars(invoicing).items():
+            setattr(connection, name, value)
     connection.save()
     connection.overrides.all().delete()
     LedgerOverride.objects.bulk_create(
@@ -257,6 +275,7 @@ def connection_configure(
     if connection.can_sync:
         # Bookings made while the connection was not set up yet were paused: send them now.
         signals.credentials_restored.send(sender=Connection, connection=connection)
+        signals.configured.send(sender=Connection, connection=connection)
     return connection
 
 

@@ -15,3 +15,7 @@ credentials_restored = Signal()
 # The connection was ended and its credentials deleted: stop its pending syncs (they stay
 # visible as not booked).
 disconnected = Signal()
+
+# The administration and ledger accounts were saved and the connection can sync: the sync
+# imports the relations and articles of that administration (on connect).
+configured = Signal()

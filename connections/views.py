@@ -18,7 +18,13 @@ from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
 from connections import services
 from connections.crypto import CredentialDecryptError
-from connections.forms import AdministrationForm, ConnectForm, LedgerForm, SecurityCode1Form
+from connections.forms import (
+    AdministrationForm,
+    ConnectForm,
+    InvoiceModeForm,
+    LedgerForm,
+    SecurityCode1Form,
+)
 from connections.models import Connection
 
 SECRET_POST_FIELDS = ("username", "security_code_1", "security_code_2")
@@ -106,11 +112,13 @@ def configure(request, pk: int):
         return redirect("connections:configure", pk=connection.pk)
     admin_form = AdministrationForm(initial={"administration": choices.key}, choices=choices)
     form = LedgerForm(request.POST or None, connection=connection, choices=choices)
-    if request.method == "POST" and form.is_valid():
+    mode_form = InvoiceModeForm(request.POST or None, connection=connection)
+    if request.method == "POST" and all([form.is_valid(), mode_form.is_valid()]):
         services.connection_configure(
             connection=connection,
             choices=choices,
             overrides=[services.OverrideChoice(*o) for o in form.overrides()],
+            invoicing=services.InvoiceSettings(**mode_form.settings()),
             **{name: form.cleaned_data[name] for name in
                ("debtor_account", "creditor_account", "sales_contra_account",
                 "purchase_contra_account")},
@@ -120,6 +128,7 @@ def configure(request, pk: int):
         return redirect("connections:overview")
     return render(request, "connections/configure.html", _context(
         request, connection=connection, choices=choices, admin_form=admin_form, form=form,
+        mode_form=mode_form,
     ))
 
 

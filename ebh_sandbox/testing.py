@@ -245,3 +245,9 @@ class SandboxProcess:
             mutation["factuurnummer"] for mutation in self.mutations(admin_guid)
             if mutation["factuurnummer"]
         )
+
+    def invoices_per_number(self, admin_guid: str) -> Counter[str]:
+        """How many invoices of the invoicing module (AddFactuur) carry each number: the
+        double-invoice oracle. The store's key would refuse a second one, so a count above 1
+        cannot happen; a missing or unexpected number is what this catches."""
+        return Counter(invoice["factuurnummer"] for invoice in self.invoices(admin_guid))

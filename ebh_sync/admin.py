@@ -2,6 +2,7 @@
 error code and state. Read-only: changes go through the product's retry and export."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ebh_sync.models import ExportBatch, RelationLink, SyncEvent, SyncJob
 
@@ -32,13 +33,17 @@ class SyncEventInline(admin.TabularInline):
 class SyncJobAdmin(ReadOnlyAdmin):
     list_display = [
         "invoice_number", "kind", "organization", "state", "mutation_number", "attempts",
-        "in_doubt", "last_error_code", "updated_at",
+        "in_doubt", "last_error_code", "work_order_number", "updated_at",
     ]
     list_filter = ["state", "kind", "last_error_code", "in_doubt", "organization"]
-    search_fields = ["invoice_number", "organization__name", "last_error"]
-    list_select_related = ["organization"]
+    search_fields = ["invoice_number", "work_order__number", "organization__name", "last_error"]
+    list_select_related = ["organization", "work_order"]
     inlines = [SyncEventInline]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("work order"))
+    def work_order_number(self, job: SyncJob) -> str:
+        return job.work_order.number if job.work_order else ""
 
 
 @admin.register(SyncEvent)

@@ -108,6 +108,30 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class RelationRecord:
+    """A relation as GetRelaties returns it: its e-Boekhouden id and its data (the lengths
+    are the service's, not necessarily ours)."""
+
+    id: int
+    data: RelationData
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article (cArtikel) as GetArtikelen returns it; prices exclude VAT."""
+
+    id: int
+    code: str
+    description: str
+    unit: str
+    sales_price: Decimal
+    vat_code: str
+    vat_percentage: Decimal
+    contra_account: str
+    active: bool
+
+
+@dataclass(frozen=True)
 class MutationLine:
     """One cMutatieRegel with amounts excluding VAT (InExBTW EX)."""
 
@@ -143,6 +167,48 @@ class MutationSummary:
     date: datetime.date | None
     relation_code: str
     invoice_number: str
+    gross_total: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceLine:
+    """One cFactuurRegel: a unit price excluding VAT, the line's own BTW code."""
+
+    code: str
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    vat_code: str
+    contra_account: str
+
+
+@dataclass(frozen=True)
+class InvoiceData:
+    """One AddFactuur (cFactuur): an invoice in e-Boekhouden's invoicing module, also booked
+    (InBoekhoudingPlaatsen) under ``booking_description``."""
+
+    invoice_number: str
+    relation_code: str
+    date: datetime.date
+    payment_term_days: int
+    template: str
+    booking_description: str
+    lines: tuple[InvoiceLine, ...]
+    send_email: bool = False
+    email_subject: str = ""
+    email_message: str = ""
+    email_from_address: str = ""
+    email_from_name: str = ""
+
+
+@dataclass(frozen=True)
+class InvoiceSummary:
+    """An invoice of the invoicing module as GetFacturen reports it."""
+
+    number: str
+    relation_code: str
+    date: datetime.date | None
     gross_total: Decimal
 
 
@@ -311,6 +377,17 @@ class EbhClient(ABC):
         """Relations with exactly this code (none or one)."""
 
     @abstractmethod
+    def find_relaties(
+        self, session: Session, *, keyword: str = "", code: str = ""
+    ) -> list[RelationRecord]:
+        """One GetRelaties call with a Trefwoord and/or Code filter (both empty: all). The
+        service answers at most a capped number of rows (see ebh_sync.imports)."""
+
+    @abstractmethod
+    def get_artikelen(self, session: Session) -> list[Article]:
+        """Every article of the administration (read-only in e-Boekhouden)."""
+
+    @abstractmethod
     def add_relatie(self, session: Session, relation: RelationData) -> int:
         """Create a relation; returns its e-Boekhouden id (Rel_ID). CREL001: code in use."""
 
@@ -328,6 +405,22 @@ class EbhClient(ABC):
         date_to: datetime.date,
     ) -> list[MutationSummary]:
         """Mutations carrying this invoice number. Costs one of the 5,000 monthly calls."""
+
+    @abstractmethod
+    def add_factuur(self, session: Session, invoice: InvoiceData) -> str:
+        """Create an invoice in the invoicing module; returns its final Factuurnummer.
+        CFACT026: the number is taken."""
+
+    @abstractmethod
+    def get_facturen(
+        self,
+        session: Session,
+        *,
+        invoice_number: str,
+        date_from: datetime.date,
+        date_to: datetime.date,
+    ) -> list[InvoiceSummary]:
+        """Invoices of the invoicing module with this number (none or one)."""
 
     @contextlib.contextmanager
     def session(

@@ -12,6 +12,10 @@ books its due jobs in one SOAP session. Per job:
    jitter (the next attempt time lives in the row, not in Celery), rejections fail at once,
    authentication errors pause the connection without using up attempts.
 
+A work order invoice (connection in invoice-module mode) takes the same path with AddFactuur
+instead of AddMutatie and GetFacturen instead of GetMutaties; CFACT026 (number taken) is read
+like CMUT019. Once created, the work order is confirmed as invoiced in the same transaction.
+
 No database transaction is ever held open across a SOAP call."""
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from ebh_sync.client import (
     AuthenticationError,
     EbhClient,
     EbhError,
+    InvoiceData,
     LimitError,
     MutationData,
     RejectedError,
@@ -48,13 +53,14 @@ from ebh_sync.client import (
     TransientError,
     get_client,
 )
-from ebh_sync.models import RelationLink, SyncEvent, SyncJob, SyncLease
+from ebh_sync.models import ArticleLink, RelationLink, SyncEvent, SyncJob, SyncLease
+from workorders import services as workorders
 
 logger = logging.getLogger(__name__)
 
-ALREADY_BOOKED_CODES = {"CMUT018", "CMUT019"}
+ALREADY_BOOKED_CODES = {"CMUT018", "CMUT019", "CFACT026"}
 RELATION_EXISTS_CODE = "CREL001"
-UNKNOWN_RELATION_CODES = {"CMUT017", "CMUT025"}
+UNKNOWN_RELATION_CODES = {"CMUT017", "CMUT025", "CFACT025"}
 RECONCILE_WINDOW = datetime.timedelta(days=1)
 
 
@@ -113,6 +119,19 @@ def mark_booked(job: SyncJob, number: int, *, how: str = "booked") -> None:
         in_doubt=False, booked_at=timezone.now(), last_error_code="", last_error="",
     )
     log_event(job, how, message=f"Mutatienummer {number}")
+
+
+@transaction.atomic
+def mark_invoice_created(job: SyncJob, number: str, *, how: str = "booked") -> None:
+    """The invoice exists in e-Boekhouden: record its number and move the work order on to
+    invoiced, together."""
+    _update(
+        job, allow_cancelled=True, state=SyncJob.State.BOOKED, invoice_number=number[:50],
+        in_doubt=False, booked_at=timezone.now(), last_error_code="", last_error="",
+    )
+    workorders.work_order_invoice_externally_created(work_order=job.work_order,
+                                                     invoice_number=number)
+    log_event(job, how, message=f"Factuurnummer {number}")
 
 
 def mark_failed(job: SyncJob, code: str, message: str) -> None:
@@ -180,7 +199,8 @@ def due_jobs(connection_id: int, limit: int = 50) -> list[SyncJob]:
     return list(
         SyncJob.objects.due()
         .filter(connection_id=connection_id)
-        .select_related("sales_invoice__customer", "purchase_invoice__supplier")
+        .select_related("sales_invoice__customer", "purchase_invoice__supplier",
+                        "work_order__customer", "work_order__organization")
         .prefetch_related(
             "sales_invoice__vat_totals", "sales_invoice__lines",
             "purchase_invoice__vat_totals", "purchase_invoice__lines",
@@ -326,18 +346,22 @@ class Runner:
             self.result.retried += 1
             raise _Stop(exc.code, transient=True) from None
 
-    def _book(self, job: SyncJob, mutation: MutationData) -> None:
+    def _book(self, job: SyncJob, mutation: MutationData | InvoiceData) -> None:
         if job.in_doubt and self._reconcile(job, mutation):
             return
         self.ensure_relation(job)
         if not _update(job, state=SyncJob.State.SENDING, in_doubt=True):
             return  # cancelled meanwhile (the connection was ended): send nothing
         self._sending = True
-        number = self.call("AddMutatie", self.client.add_mutatie, mutation)
-        mark_booked(job, number)
+        if isinstance(mutation, InvoiceData):
+            mark_invoice_created(job, self.call("AddFactuur", self.client.add_factuur, mutation))
+        else:
+            mark_booked(job, self.call("AddMutatie", self.client.add_mutatie, mutation))
         self.result.booked += 1
 
-    def _rejected(self, job: SyncJob, mutation: MutationData, exc: RejectedError) -> None:
+    def _rejected(
+        self, job: SyncJob, mutation: MutationData | InvoiceData, exc: RejectedError
+    ) -> None:
         # "Invoice number already used": after an ambiguous failure this is our own booking.
         if exc.code in ALREADY_BOOKED_CODES and self._reconcile(job, mutation):
             return
@@ -357,22 +381,31 @@ class Runner:
         pause_connection_jobs(self.connection.pk, reason)
         raise _Stop(exc.code)
 
-    def _reconcile(self, job: SyncJob, mutation: MutationData) -> bool:
-        """Is the booking already in e-Boekhouden? If so, record it (True)."""
+    def _reconcile(self, job: SyncJob, document: MutationData | InvoiceData) -> bool:
+        """Is the booking (or the work order's invoice) already in e-Boekhouden? Looked up by
+        invoice number: GetMutaties for bookings, GetFacturen for invoices. If so, record it
+        (True)."""
+        is_invoice = isinstance(document, InvoiceData)
+        operation, lookup = (("GetFacturen", self.client.get_facturen) if is_invoice
+                             else ("GetMutaties", self.client.get_mutaties))
         found = [
             row
             for row in self.call(
-                "GetMutaties", self.client.get_mutaties,
-                invoice_number=mutation.invoice_number,
-                date_from=mutation.date - RECONCILE_WINDOW,
-                date_to=mutation.date + RECONCILE_WINDOW,
+                operation, lookup, invoice_number=document.invoice_number,
+                date_from=document.date - RECONCILE_WINDOW,
+                date_to=document.date + RECONCILE_WINDOW,
             )
-            if row.kind == mutation.kind and row.relation_code == mutation.relation_code
+            if row.relation_code == document.relation_code
+            and (row.number == document.invoice_number if is_invoice
+                 else row.kind == document.kind)
         ]
         if not found:
             log_event(job, "reconciled", message="not booked yet")
             return False
-        mark_booked(job, min(row.number for row in found), how="reconciled")
+        if is_invoice:
+            mark_invoice_created(job, document.invoice_number, how="reconciled")
+        else:
+            mark_booked(job, min(row.number for row in found), how="reconciled")
         self.result.booked += 1
         return True
 
@@ -393,7 +426,15 @@ class Runner:
             )
         return self._accounts
 
-    def build(self, job: SyncJob) -> MutationData:
+    def build(self, job: SyncJob) -> MutationData | InvoiceData:
+        if job.is_work_order_invoice:
+            work_order = job.work_order
+            lines = workorders.invoice_lines_for(work_order)
+            return mapping.work_order_invoice(
+                work_order, lines, self.accounts(), self.connection,
+                invoice_number=job.invoice_number, date=job.invoice_date,
+                article_codes=self.article_codes(lines),
+            )
         if job.kind == SyncJob.Kind.SALES_INVOICE:
             invoice = job.sales_invoice
             return mapping.sales_mutation(
@@ -404,7 +445,20 @@ class Runner:
             invoice, self.accounts(), invoice.vat_totals.all(), invoice.lines.all()
         )
 
+    def article_codes(self, lines) -> dict[int, str]:
+        """Products imported from e-Boekhouden articles: product id -> article code."""
+        ids = {line.product_id for line in lines if line.product_id}
+        if not ids:
+            return {}
+        return dict(
+            ArticleLink.objects.filter(
+                connection=self.connection, administration=self.admin_key, product_id__in=ids
+            ).values_list("product_id", "code")
+        )
+
     def _relation_snapshot(self, job: SyncJob) -> dict:
+        if job.is_work_order_invoice:
+            return job.work_order.customer.snapshot()
         if job.kind == SyncJob.Kind.SALES_INVOICE:
             return job.sales_invoice.buyer or job.sales_invoice.customer.snapshot()
         return job.purchase_invoice.supplier.snapshot()
@@ -482,6 +536,7 @@ def connections_with_due_jobs() -> list[int]:
     return list(
         SyncJob.objects.due()
         .filter(connection__status=Connection.Status.CONNECTED)
+        .order_by()  # the default ordering would make DISTINCT count one per job
         .values_list("connection_id", flat=True)
         .distinct()
     )

@@ -33,3 +33,20 @@ class ExportForm(forms.Form):
         if start and end and end - start > datetime.timedelta(days=3 * 366):
             raise forms.ValidationError(_("Export at most three years at a time."))
         return cleaned
+
+
+class ConflictChoiceForm(forms.Form):
+    """Per relation that changed on both sides: keep the local values or take e-Boekhouden's."""
+
+    choice = forms.ChoiceField(
+        label=_("Choice"),
+        choices=[("keep", _("Keep mine")), ("take", _("Take e-Boekhouden's"))],
+        error_messages={"invalid_choice": _("Choose “Keep mine” or “Take e-Boekhouden's”."),
+                        "required": _("Choose “Keep mine” or “Take e-Boekhouden's”.")},
+    )
+
+
+class ImportSettingsForm(forms.Form):
+    periodic = forms.BooleanField(
+        label=_("Import relations and articles from e-Boekhouden.nl every day"), required=False,
+    )

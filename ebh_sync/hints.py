@@ -33,6 +33,20 @@ HINTS = {
     ),
     "CMUT020": _("The period is closed in e-Boekhouden.nl. Reopen it there, then retry."),
     "CMUT033": _("e-Boekhouden.nl does not know this VAT code. Check the VAT rate overrides."),
+    "CFACT025": _("The relation is unknown in e-Boekhouden.nl. Retry: we create it first."),
+    "CFACT026": _(
+        "This invoice number exists already in e-Boekhouden.nl, used by another invoice. "
+        "Check the invoices there (Factureren > Facturen > Overzicht)."
+    ),
+    "CFACT027": _("Enter the invoice template under Settings > Connections > Configure link."),
+    "CFACT028": _(
+        "e-Boekhouden.nl has no invoice template with this name. Enter the exact name under "
+        "Configure link, then retry."
+    ),
+    "CFACT029": _("Complete the email message, subject and sender under Configure link."),
+    "CFACT030": _("Complete the email message, subject and sender under Configure link."),
+    "CFACT031": _("Complete the email message, subject and sender under Configure link."),
+    "CFACT042": _("e-Boekhouden.nl does not accept this VAT code on an invoice."),
     "CREL001": _("The relation code is already used in e-Boekhouden.nl by another relation."),
     "DATA": _("Complete the invoice's customer or supplier data, then retry."),
     "DUP": _("e-Boekhouden.nl holds this invoice more than once. Remove the extra booking there."),

@@ -13,12 +13,15 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ebh_sync.client import MutationData, MutationLine, RelationData
+from ebh_sync.client import InvoiceData, InvoiceLine, MutationData, MutationLine, RelationData
+from invoicing.vat import sales_rate
 
 SALES_KIND = "FactuurVerstuurd"
 PURCHASE_KIND = "FactuurOntvangen"
 CENT = Decimal("0.01")
 DESCRIPTION_MAX = 200
+INVOICE_LINES_MAX = 100  # AddFactuur takes 1 to 100 lines (CFACT006)
+LINE_CODE_MAX = 50
 
 # cRelatie field lengths (SOAP_API.md §3.7).
 RELATION_LIMITS = {
@@ -185,3 +188,51 @@ def _non_empty(lines: tuple[MutationLine, ...]) -> tuple[MutationLine, ...]:
     if not lines:
         raise MappingError(_("The invoice has no amounts to book."))
     return kept or lines[:1]
+
+
+def _invoice_line(line, accounts: Accounts, article_codes: dict[int, str]) -> InvoiceLine:
+    """An article of e-Boekhouden keeps its own code; any other line is known by its text."""
+    vat_code = sales_rate(line.vat_rate).ebh_code
+    code = article_codes.get(line.product_id or 0) or line.description[:LINE_CODE_MAX]
+    return InvoiceLine(
+        code=code, description=line.description, quantity=line.quantity,
+        unit=(line.unit or "")[:50], unit_price=line.unit_price, vat_code=vat_code,
+        contra_account=accounts.contra("sales", vat_code, line.ledger_account or ""),
+    )
+
+
+def work_order_invoice(
+    work_order, lines, accounts: Accounts, connection, *, invoice_number: str, date,
+    article_codes: dict[int, str],
+) -> InvoiceData:
+    """AddFactuur for a checked work order, with the lines our own invoice would have
+    (workorders.services.invoice_lines_for) and the template and email choice of the
+    connection. ``article_codes``: product id -> article code in e-Boekhouden."""
+    customer = work_order.customer
+    if not customer.code:
+        raise MappingError(_("The customer has no relation code."))
+    if not 1 <= len(lines) <= INVOICE_LINES_MAX:
+        raise MappingError(_("e-Boekhouden.nl accepts 1 to %(max)s lines per invoice.")
+                           % {"max": INVOICE_LINES_MAX})
+    send_email = connection.email_by_eboekhouden
+    if send_email and not customer.email:
+        raise MappingError(_("The customer has no email address, so e-Boekhouden.nl cannot "
+                             "email the invoice. Add one to the customer, then retry."))
+    term = customer.payment_term_days
+    if term is None:
+        term = work_order.organization.payment_term_days
+    with translation.override(customer.language):
+        description = _description([_("Invoice"), invoice_number, customer.name,
+                                    _("work order %(number)s") % {"number": work_order.number}])
+    return InvoiceData(
+        invoice_number=invoice_number, relation_code=customer.code, date=date,
+        # e-Boekhouden reads a term of 0 days as a missing term (CFACT014).
+        payment_term_days=max(term, 1), template=connection.invoice_template,
+        booking_description=description,
+        lines=tuple(_invoice_line(line, accounts, article_codes) for line in lines),
+        send_email=send_email,
+        email_subject=connection.email_subject if send_email else "",
+        email_message=connection.email_message if send_email else "",
+        email_from_address=connection.email_from_address if send_email else "",
+        email_from_name=connection.email_from_name if send_email else "",
+    )

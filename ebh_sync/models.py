@@ -30,6 +30,8 @@ class SyncJob(OrganizationOwnedModel):
     class Kind(models.TextChoices):
         SALES_INVOICE = "sales", _("Sales invoice")
         PURCHASE_INVOICE = "purchase", _("Purchase invoice")
+        # AddFactuur in e-Boekhouden's invoicing module instead of AddMutatie.
+        WORK_ORDER_INVOICE = "work_order", _("Work order invoice")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Queued")
@@ -49,6 +51,10 @@ class SyncJob(OrganizationOwnedModel):
     )
     purchase_invoice = models.OneToOneField(
         "invoicing.PurchaseInvoice", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="sync_job",
+    )
+    work_order = models.OneToOneField(
+        "workorders.WorkOrder", on_delete=models.PROTECT, null=True, blank=True,
         related_name="sync_job",
     )
     invoice_number = models.CharField(_("invoice number"), max_length=50)
@@ -80,9 +86,12 @@ class SyncJob(OrganizationOwnedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="sales", sales_invoice__isnull=False, purchase_invoice__isnull=True)
+                    Q(kind="sales", sales_invoice__isnull=False, purchase_invoice__isnull=True,
+                      work_order__isnull=True)
                     | Q(kind="purchase", purchase_invoice__isnull=False,
-                        sales_invoice__isnull=True)
+                        sales_invoice__isnull=True, work_order__isnull=True)
+                    | Q(kind="work_order", work_order__isnull=False, sales_invoice__isnull=True,
+                        purchase_invoice__isnull=True)
                 ),
                 name="sync_job_one_document",
             ),
@@ -97,7 +106,13 @@ class SyncJob(OrganizationOwnedModel):
 
     @property
     def document(self):
+        if self.kind == self.Kind.WORK_ORDER_INVOICE:
+            return self.work_order
         return self.sales_invoice if self.kind == self.Kind.SALES_INVOICE else self.purchase_invoice
+
+    @property
+    def is_work_order_invoice(self) -> bool:
+        return self.kind == self.Kind.WORK_ORDER_INVOICE
 
 
 class SyncEvent(models.Model):
@@ -145,6 +160,15 @@ class RelationLink(OrganizationOwnedModel):
     relation_id = models.BigIntegerField(_("e-Boekhouden relation id"))
     created_by_us = models.BooleanField(_("created by us"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the relation import: the local party this relation is, and the values of its
+    # fields as last imported (a local field that differs from them was edited here).
+    customer = models.ForeignKey(
+        "invoicing.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    supplier = models.ForeignKey(
+        "invoicing.Supplier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    imported_values = models.JSONField(_("values as last imported"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("known relation")
@@ -176,3 +200,138 @@ class ExportBatch(OrganizationOwnedModel):
 
     def __str__(self) -> str:
         return f"export {self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportSettings(OrganizationOwnedModel):
+    """Per connection: import relations and articles from e-Boekhouden every day too."""
+
+    connection = models.OneToOneField(
+        "connections.Connection", on_delete=models.CASCADE, related_name="import_settings"
+    )
+    periodic = models.BooleanField(
+        _("import relations and articles every day"), default=False,
+        help_text=_("Changes made in e-Boekhouden.nl are then imported without a click."),
+    )
+
+    class Meta:
+        verbose_name = _("import setting")
+        verbose_name_plural = _("import settings")
+
+    def __str__(self) -> str:
+        return f"import settings {self.connection_id}"
+
+
+class ImportRun(OrganizationOwnedModel):
+    """One import of relations or articles from e-Boekhouden, with its progress and outcome."""
+
+    class Kind(models.TextChoices):
+        RELATIONS = "relations", _("Relations")
+        ARTICLES = "articles", _("Articles")
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", _("On request")
+        CONNECT = "connect", _("On connect")
+        PERIODIC = "periodic", _("Periodic")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.CASCADE, related_name="import_runs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    trigger = models.CharField(_("started"), max_length=10, choices=Trigger.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("found"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    conflicts = models.PositiveIntegerField(_("differences to check"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["connection", "kind", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class RelationConflict(OrganizationOwnedModel):
+    """A relation changed both here and in e-Boekhouden: the user picks which side wins."""
+
+    class Choice(models.TextChoices):
+        KEEP = "keep", _("Keep mine")
+        TAKE = "take", _("Take e-Boekhouden's")
+
+    link = models.ForeignKey(RelationLink, on_delete=models.CASCADE, related_name="conflicts")
+    run = models.ForeignKey(ImportRun, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="conflict_rows")
+    # The relation's values in e-Boekhouden (our field names) for the fields that differ.
+    remote_values = models.JSONField(default=dict)
+    created_at = models.DateTimeField(_("found"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution = models.CharField(_("choice"), max_length=4, choices=Choice.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("relation difference")
+        verbose_name_plural = _("relation differences")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link"], condition=Q(resolved_at__isnull=True),
+                name="relation_conflict_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link.code} ({self.get_resolution_display() or '-'})"
+
+    @property
+    def party(self):
+        return self.link.customer or self.link.supplier
+
+
+class ArticleLink(OrganizationOwnedModel):
+    """An e-Boekhouden article (by code) imported as a product, with the values imported."""
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.CASCADE, related_name="article_links"
+    )
+    administration = models.CharField(max_length=40)
+    code = models.CharField(_("article code"), max_length=20)
+    article_id = models.BigIntegerField(_("e-Boekhouden article id"))
+    product = models.ForeignKey("invoicing.Product", on_delete=models.CASCADE, related_name="+")
+    imported_values = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("imported article")
+        verbose_name_plural = _("imported articles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "administration", "code"], name="article_link_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.product_id}"

@@ -30,6 +30,8 @@ def error_link(organization) -> tuple[str, int]:
 def badge_for_job(job: SyncJob | None) -> Badge:
     if job is None:
         return Badge(_("not linked"), "badge-muted", _("Not sent to e-Boekhouden.nl"))
+    if job.is_work_order_invoice:
+        return _work_order_badge(job)
     state = job.state
     if state == SyncJob.State.BOOKED:
         return Badge(
@@ -55,6 +57,39 @@ def badge_for_job(job: SyncJob | None) -> Badge:
     return Badge(_("queued"), "badge-info", job.last_error or _("Waiting to be booked"))
 
 
+def _work_order_badge(job: SyncJob) -> Badge:
+    """The invoice a work order becomes in e-Boekhouden's invoicing module."""
+    number = job.invoice_number
+    if job.state == SyncJob.State.BOOKED:
+        return Badge(
+            _("invoice %(number)s in e-Boekhouden") % {"number": number}, "badge-success",
+            _("Created in the invoicing module of e-Boekhouden.nl as invoice %(number)s")
+            % {"number": number},
+        )
+    if job.state == SyncJob.State.FAILED:
+        reason = f"{job.last_error_code}: {job.last_error}".strip(": ")
+        return Badge(
+            _("invoice failed"), "badge-danger", reason,
+            detail=_("Creating invoice %(number)s in e-Boekhouden.nl failed (%(reason)s). "
+                     "%(hint)s") % {"number": number, "reason": reason,
+                                    "hint": hint_for(job.last_error_code)},
+            url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+        )
+    if job.state == SyncJob.State.CANCELLED:
+        return Badge(_("invoice not created"), "badge-muted",
+                     _("The connection was ended before the invoice was created."))
+    if job.state == SyncJob.State.PAUSED:
+        return Badge(
+            _("waiting"), "badge-warning", _("Paused: the connection needs action."),
+            detail=_("Invoice %(number)s waits until the connection with e-Boekhouden.nl works "
+                     "again.") % {"number": number},
+            url=reverse("connections:overview"), link_label=_("Connections"),
+        )
+    return Badge(_("invoice queued"), "badge-info",
+                 job.last_error or _("Waiting to be created in e-Boekhouden.nl as invoice "
+                                     "%(number)s") % {"number": number})
+
+
 def badges_for(model_field: str, documents) -> dict[int, Badge]:
     """One query for a page of invoices: document id -> its sync badge."""
     ids = [document.pk for document in documents]
@@ -69,6 +104,8 @@ def invoice_badges(kind: str, invoices) -> dict[int, Badge]:
     """The badge provider registered with invoicing: drafts get none (nothing to book yet)."""
     if kind == "sales":
         return badges_for("sales_invoice", [i for i in invoices if not i.is_draft])
+    if kind == "work_order":
+        return badges_for("work_order", invoices)
     return badges_for("purchase_invoice", invoices)
 
 
@@ -76,7 +113,7 @@ def errors_for(organization):
     return (
         SyncJob.objects.for_organization(organization)
         .needing_attention()
-        .select_related("sales_invoice", "purchase_invoice__supplier")
+        .select_related("sales_invoice", "purchase_invoice__supplier", "work_order__customer")
         .order_by("-updated_at", "-id")
     )
 
@@ -85,3 +122,59 @@ def hinted(jobs):
     for job in jobs:
         job.hint = hint_for(job.last_error_code)
     return jobs
+
+
+# --- imports -----------------------------------------------------------------------------------
+
+
+def import_progress(run) -> dict:
+    """What the progress bar of an import shows (ebh_sync.js polls it)."""
+    percent = 100 if run.finished else (
+        round(100 * run.processed / run.total) if run.total else 0)
+    return {
+        "state": run.get_state_display(), "finished": run.finished, "percent": percent,
+        "total": run.total, "processed": run.processed, "created": run.created,
+        "updated": run.updated, "unchanged": run.unchanged, "conflicts": run.conflicts,
+        "skipped": run.skipped, "failed": 1 if run.state == run.State.FAILED else 0,
+    }
+
+
+def open_conflicts(organization):
+    from ebh_sync.models import RelationConflict
+
+    return (
+        RelationConflict.objects.for_organization(organization)
+        .filter(resolved_at__isnull=True)
+        .select_related("link__customer", "link__supplier")
+    )
+
+
+@dataclass(frozen=True)
+class FieldDifference:
+    label: str
+    mine: str
+    theirs: str
+
+
+def conflict_rows(conflicts) -> list[tuple]:
+    """(conflict, party, [FieldDifference]) per open conflict, local value next to
+    e-Boekhouden's, with the field's own label."""
+    rows = []
+    for conflict in conflicts:
+        party = conflict.party
+        differences = [
+            FieldDifference(
+                str(type(party)._meta.get_field(name).verbose_name) if party else name,
+                _display(party, name, getattr(party, name, "")), _display(party, name, value),
+            )
+            for name, value in conflict.remote_values.items()
+        ]
+        rows.append((conflict, party, differences))
+    return rows
+
+
+def _display(party, name: str, value) -> str:
+    field = type(party)._meta.get_field(name) if party else None
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value or "—")

@@ -27,22 +27,36 @@ def wake(connection_id: int, *, at: datetime.datetime | None = None) -> bool:
     already on its way.
 
     A finalize of many invoices thus sends one message, not one per invoice; the task clears
-    the mark when it starts, so work arriving during a drain wakes the next one. A broker that
-    is down never breaks the user's action: the job row is committed and the beat sweeper
-    picks it up."""
+    the mark when it starts, so work arriving during a drain wakes the next one. A broker or
+    cache that is down never breaks the user's action: the job row is committed and the beat
+    sweeper picks it up."""
     from ebh_sync.tasks import drain_connection_task
 
     key = WAKE_KEY.format(connection_id)
     delay = max((at - timezone.now()).total_seconds(), 0) if at else 0
-    if not cache.add(key, 1, timeout=settings.EBH_SYNC_LEASE_SECONDS + int(delay)):
+    try:
+        fresh = cache.add(key, 1, timeout=settings.EBH_SYNC_LEASE_SECONDS + int(delay))
+    except Exception:  # noqa: BLE001 (the mark only saves messages; publish without it)
+        logger.warning("no wake-up mark for connection %s: the cache is unavailable",
+                       connection_id)
+        fresh = True
+    if not fresh:
         return False
     try:
         drain_connection_task.apply_async((connection_id,), countdown=delay or None)
     except Exception:  # noqa: BLE001 (any broker failure; the sweeper is the fallback)
-        cache.delete(key)
+        clear_wake(connection_id)
         logger.warning("could not publish the sync task for connection %s", connection_id)
         return False
     return True
+
+
+def clear_wake(connection_id: int) -> None:
+    """Forget the wake-up mark, so that the next new work publishes a task again."""
+    try:
+        cache.delete(WAKE_KEY.format(connection_id))
+    except Exception:  # noqa: BLE001 (a mark left behind expires with the lease time)
+        logger.warning("could not clear the wake-up mark of connection %s", connection_id)
 
 
 def publish_drain(connection_id: int) -> None:
@@ -90,6 +104,28 @@ def job_for_purchase_invoice(*, invoice, batch: ExportBatch | None = None) -> Sy
         connection=connection, batch=batch, kind=SyncJob.Kind.PURCHASE_INVOICE,
         purchase_invoice=invoice, invoice_number=invoice.supplier_invoice_number,
         invoice_date=invoice.invoice_date,
+    )
+
+
+def job_for_work_order(*, work_order) -> SyncJob | None:
+    """In invoice-module mode: record the AddFactuur of a work order that is being checked
+    (inside that transaction), under the next number of the organization's own invoice series.
+
+    Reserving the number here, in the transaction that checks the work order, keeps the
+    series gap-free and shared with our own invoices (which are booked under their numbers),
+    so e-Boekhouden sees one unbroken sequence and CFACT026 never means someone else's."""
+    from invoicing.numbering import next_invoice_number
+
+    connection = active_connection(work_order.organization)
+    if connection is None or not connection.makes_invoices_in_module:
+        return None
+    today = timezone.localdate()
+    number, _year, _sequence = next_invoice_number(
+        organization=work_order.organization, issue_date=today
+    )
+    return _enqueue(
+        connection=connection, kind=SyncJob.Kind.WORK_ORDER_INVOICE, work_order=work_order,
+        invoice_number=number, invoice_date=today,
     )
 
 
@@ -222,3 +258,87 @@ def export_progress(batch: ExportBatch) -> dict:
         "percent": 100 if total == 0 else round(100 * done / total),
         "finished": done >= total,
     }
+
+
+# --- Import of relations and articles (ebh_sync.imports) -------------------------------------
+
+IMPORT_STALE_AFTER = datetime.timedelta(hours=1)
+
+
+def _publish_import(run) -> None:
+    from ebh_sync.tasks import import_task
+
+    import_task.delay_on_commit(run.pk)
+
+
+@transaction.atomic
+def import_start(*, connection: Connection, kind: str, trigger: str, user=None):
+    """Queue an import of relations or articles; an import of that kind already queued or
+    running (and not stale) is returned instead of a second one (the task claims a run once)."""
+    from ebh_sync.models import ImportRun
+
+    active = [ImportRun.State.QUEUED, ImportRun.State.RUNNING]
+    Connection.objects.select_for_update().get(pk=connection.pk)
+    runs = ImportRun.objects.filter(connection=connection, kind=kind, state__in=active)
+    runs.filter(created_at__lt=timezone.now() - IMPORT_STALE_AFTER).update(
+        state=ImportRun.State.FAILED, finished_at=timezone.now(), error="stale")
+    running = runs.first()
+    if running is not None:
+        if running.state == ImportRun.State.QUEUED:
+            _publish_import(running)  # its message may be lost; a second one is harmless
+        return running
+    run = ImportRun.objects.create(
+        organization=connection.organization, connection=connection, kind=kind,
+        trigger=trigger, created_by=user,
+    )
+    _publish_import(run)
+    return run
+
+
+def imports_start_all(*, connection: Connection, trigger: str) -> list:
+    """Relations first, then articles (on connect and by the daily beat task)."""
+    from ebh_sync.models import ImportRun
+
+    return [import_start(connection=connection, kind=kind, trigger=trigger)
+            for kind in (ImportRun.Kind.RELATIONS, ImportRun.Kind.ARTICLES)]
+
+
+@transaction.atomic
+def import_settings_save(*, connection: Connection, periodic: bool):
+    from ebh_sync.models import ImportSettings
+
+    row, _created = ImportSettings.objects.update_or_create(
+        connection=connection,
+        defaults={"organization": connection.organization, "periodic": periodic},
+    )
+    return row
+
+
+def periodic_import_connections() -> list[int]:
+    from ebh_sync.models import ImportSettings
+
+    rows = ImportSettings.objects.filter(periodic=True).select_related("connection")
+    return [row.connection_id for row in rows if row.connection.can_sync]
+
+
+@transaction.atomic
+def conflict_resolve(*, conflict, choice: str):
+    """Keep the local values or take e-Boekhouden's; either way the link remembers
+    e-Boekhouden's values as imported, so the same difference does not come back."""
+    from ebh_sync.models import RelationConflict, RelationLink
+
+    conflict = RelationConflict.objects.select_for_update().get(pk=conflict.pk)
+    if conflict.resolved_at is not None:
+        return conflict
+    link = RelationLink.objects.select_for_update().get(pk=conflict.link_id)
+    party = link.customer or link.supplier
+    if choice == RelationConflict.Choice.TAKE and party is not None:
+        for name, value in conflict.remote_values.items():
+            setattr(party, name, value)
+        party.full_clean()
+        party.save()
+    link.imported_values = {**link.imported_values, **conflict.remote_values}
+    link.save(update_fields=["imported_values"])
+    conflict.resolution, conflict.resolved_at = choice, timezone.now()
+    conflict.save(update_fields=["resolution", "resolved_at"])
+    return conflict

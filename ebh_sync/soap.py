@@ -29,15 +29,19 @@ from zeep.wsdl import Document
 
 from ebh_sync.client import (
     Administration,
+    Article,
     Credentials,
     EbhClient,
     EbhError,
+    InvoiceData,
+    InvoiceSummary,
     LedgerAccount,
     MutationData,
     MutationSummary,
     RejectedError,
     Relation,
     RelationData,
+    RelationRecord,
     Session,
     TransientError,
     error_for_code,
@@ -186,19 +190,40 @@ class SoapClient(EbhClient):
     # --- relations and mutations --------------------------------------------------------------
 
     @sensitive_variables()
-    def get_relaties(self, session: Session, *, code: str) -> list[Relation]:
+    def _relatie_rows(self, session: Session, *, keyword: str = "", code: str = "") -> list:
         result = self._call(
             "GetRelaties",
             SessionID=session.session_id,
             SecurityCode2=session.security_code_2,
-            cFilter={"Trefwoord": "", "Code": code, "ID": 0},
+            cFilter={"Trefwoord": keyword, "Code": code, "ID": 0},
         )
-        rows = _rows(result, "Relaties", "cRelatie")
+        return _rows(result, "Relaties", "cRelatie")
+
+    def get_relaties(self, session: Session, *, code: str) -> list[Relation]:
         return [
             Relation(id=int(getattr(row, "ID", 0) or 0), code=_text(row, "Code"),
                      name=_text(row, "Bedrijf"))
-            for row in rows
+            for row in self._relatie_rows(session, code=code)
         ]
+
+    def find_relaties(
+        self, session: Session, *, keyword: str = "", code: str = ""
+    ) -> list[RelationRecord]:
+        return [
+            RelationRecord(id=int(getattr(row, "ID", 0) or 0), data=_relation_data(row))
+            for row in self._relatie_rows(session, keyword=keyword, code=code)
+        ]
+
+    @sensitive_variables()
+    def get_artikelen(self, session: Session) -> list[Article]:
+        result = self._call(
+            "GetArtikelen",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            cFilter={"ArtikelID": 0, "ArtikelOmschrijving": "", "ArtikelCode": "",
+                     "GroepOmschrijving": "", "GroepCode": ""},
+        )
+        return [_article(row) for row in _rows(result, "Artikelen", "cArtikel")]
 
     @sensitive_variables()
     def add_relatie(self, session: Session, relation: RelationData) -> int:
@@ -248,6 +273,40 @@ class SoapClient(EbhClient):
         )
         return [_mutation_summary(row) for row in _rows(result, "Mutaties", "cMutatieList")]
 
+    # --- invoices of the invoicing module -----------------------------------------------------
+
+    @sensitive_variables()
+    def add_factuur(self, session: Session, invoice: InvoiceData) -> str:
+        result = self._call(
+            "AddFactuur",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            oFact=_invoice_payload(invoice),
+        )
+        number = _text(result, "Factuurnummer")
+        if not number:
+            raise TransientError(TransientError.MALFORMED, "AddFactuur returned no Factuurnummer",
+                                 ambiguous=True)
+        return number
+
+    @sensitive_variables()
+    def get_facturen(
+        self,
+        session: Session,
+        *,
+        invoice_number: str,
+        date_from: datetime.date,
+        date_to: datetime.date,
+    ) -> list[InvoiceSummary]:
+        result = self._call(
+            "GetFacturen",
+            SessionID=session.session_id,
+            SecurityCode2=session.security_code_2,
+            cFilter={"Factuurnummer": invoice_number, "Relatiecode": "",
+                     "DatumVan": date_from, "DatumTm": date_to},
+        )
+        return [_invoice_summary(row) for row in _rows(result, "Facturen", "cFactuurList")]
+
 
 def _relation_payload(relation: RelationData) -> dict:
     return {
@@ -259,6 +318,32 @@ def _relation_payload(relation: RelationData) -> dict:
         "BP": "B" if relation.business else "P", "LA": "0",
         "Gb_ID": 0, "GeenEmail": 0, "NieuwsbriefgroepenCount": 0,
     }
+
+
+def _relation_data(row) -> RelationData:
+    return RelationData(
+        code=_text(row, "Code"), name=_text(row, "Bedrijf"),
+        business=_text(row, "BP").upper() != "P", contact_person=_text(row, "Contactpersoon"),
+        address=_text(row, "Adres"), postcode=_text(row, "Postcode"), city=_text(row, "Plaats"),
+        country=_text(row, "Land"), email=_text(row, "Email"), phone=_text(row, "Telefoon"),
+        vat_id=_text(row, "BTWNummer"), kvk_number=_text(row, "KvkNummer"),
+        iban=_text(row, "IBAN"),
+    )
+
+
+def _decimal(row, name: str) -> Decimal:
+    return Decimal(str(getattr(row, name, None) or 0))
+
+
+def _article(row) -> Article:
+    return Article(
+        id=int(getattr(row, "ArtikelID", 0) or 0), code=_text(row, "ArtikelCode"),
+        description=_text(row, "ArtikelOmschrijving"), unit=_text(row, "Eenheid"),
+        sales_price=_decimal(row, "VerkoopprijsExclBTW"), vat_code=_text(row, "BTWCode"),
+        vat_percentage=_decimal(row, "BtwPercentage"),
+        contra_account=_text(row, "TegenrekeningCode"),
+        active=bool(getattr(row, "Actief", False)),
+    )
 
 
 def _mutation_payload(mutation: MutationData) -> dict:
@@ -279,6 +364,53 @@ def _mutation_payload(mutation: MutationData) -> dict:
         "Betalingskenmerk": mutation.payment_reference, "InExBTW": "EX",
         "MutatieRegels": {"cMutatieRegel": lines},
     }
+
+
+def _invoice_payload(invoice: InvoiceData) -> dict:
+    lines = [
+        {
+            "Aantal": line.quantity, "Eenheid": line.unit, "Code": line.code,
+            "Omschrijving": line.description, "PrijsPerEenheid": line.unit_price,
+            "BTWCode": line.vat_code, "TegenrekeningCode": line.contra_account,
+            "KostenplaatsID": 0,
+        }
+        for line in invoice.lines
+    ]
+    email = {
+        "EmailOnderwerp": invoice.email_subject, "EmailBericht": invoice.email_message,
+        "EmailVanAdres": invoice.email_from_address, "EmailVanNaam": invoice.email_from_name,
+    } if invoice.send_email else {}
+    return {
+        "Factuurnummer": invoice.invoice_number, "Relatiecode": invoice.relation_code,
+        "Datum": invoice.date, "Betalingstermijn": invoice.payment_term_days,
+        "Factuursjabloon": invoice.template, "PerEmailVerzenden": invoice.send_email, **email,
+        # The WSDL requires these although no direct debit is used (SOAP_API.md §9).
+        "AutomatischeIncasso": False, "IncassoMachtigingDatumOndertekening": invoice.date,
+        "IncassoMachtigingFirst": False,
+        "InBoekhoudingPlaatsen": True,
+        "BoekhoudmutatieOmschrijving": invoice.booking_description,
+        "Regels": {"cFactuurRegel": lines},
+    }
+
+
+def _invoice_summary(row) -> InvoiceSummary:
+    date = getattr(row, "Datum", None)
+    return InvoiceSummary(
+        number=_text(row, "Factuurnummer"),
+        relation_code=_untyped_text(getattr(row, "Relatiecode", None)),
+        date=date.date() if isinstance(date, datetime.datetime) else date,
+        gross_total=Decimal(str(getattr(row, "TotaalInclBTW", 0) or 0)),
+    )
+
+
+def _untyped_text(value) -> str:
+    # cFactuurList.Relatiecode has no type in the WSDL: zeep may hand over the raw element(s).
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if value is None:
+        return ""
+    text = getattr(value, "text", value)
+    return "" if text is None else str(text).strip()
 
 
 def _mutation_summary(row) -> MutationSummary:

@@ -2,15 +2,14 @@
 and never travel through the broker."""
 
 from celery import shared_task
-from django.core.cache import cache
 
 from ebh_sync import engine
-from ebh_sync.services import WAKE_KEY, wake
+from ebh_sync.services import clear_wake, wake
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
 def drain_connection_task(self, connection_id: int) -> dict:
-    cache.delete(WAKE_KEY.format(connection_id))  # from now on, new work wakes a new task
+    clear_wake(connection_id)  # from now on, new work wakes a new task
     result = engine.drain_connection(connection_id)
     if result.claimed and not result.stopped and engine.next_due_job(connection_id):
         # Work arrived while we held the lease (or max_jobs was reached): go on.
@@ -30,4 +29,25 @@ def sweep_sync_jobs_task() -> int:
     connection_ids = engine.connections_with_due_jobs()
     for connection_id in connection_ids:
         wake(connection_id)
+    return len(connection_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def import_task(run_id: int) -> None:
+    """One import of relations or articles (ebh_sync.imports); the run row holds progress."""
+    from ebh_sync.imports import run_import
+
+    run_import(run_id)
+
+
+@shared_task(ignore_result=True)
+def periodic_import_task() -> int:
+    """Beat: import relations and articles for every connection that turned it on."""
+    from connections.models import Connection
+    from ebh_sync.models import ImportRun
+    from ebh_sync.services import imports_start_all, periodic_import_connections
+
+    connection_ids = periodic_import_connections()
+    for connection in Connection.objects.filter(pk__in=connection_ids):
+        imports_start_all(connection=connection, trigger=ImportRun.Trigger.PERIODIC)
     return len(connection_ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ebh_sync import views
+from ebh_sync import import_views, views
 
 app_name = "ebh_sync"
 
@@ -15,4 +15,19 @@ urlpatterns = [
         views.export_progress,
         name="export_progress",
     ),
+    # Relaties ophalen / Artikelen ophalen (ebh_sync.import_views)
+    path("settings/connections/imports/", import_views.imports, name="imports"),
+    path("settings/connections/imports/relations/", import_views.import_relations,
+         name="import_relations"),
+    path("settings/connections/imports/articles/", import_views.import_articles,
+         name="import_articles"),
+    path("settings/connections/imports/settings/", import_views.import_settings,
+         name="import_settings"),
+    path("settings/connections/imports/<int:pk>/", import_views.import_detail,
+         name="import_detail"),
+    path("settings/connections/imports/<int:pk>/progress/", import_views.import_progress,
+         name="import_progress"),
+    path("settings/connections/differences/", import_views.conflicts, name="conflicts"),
+    path("settings/connections/differences/<int:pk>/", import_views.conflict_resolve,
+         name="conflict_resolve"),
 ]

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -43,13 +44,18 @@ def retry(request, pk: int):
     job = get_for_org_or_404(request, SyncJob, pk=pk)
     count = services.jobs_retry(organization=request.organization, job_ids=[job.pk])
     _report_retry(request, count)
-    return redirect(request.POST.get("next") or "ebh_sync:errors")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "ebh_sync:errors"  # never send the user on to another site
+    return redirect(back)
 
 
 @organization_required
 @require_POST
 def retry_bulk(request):
-    ids = [int(value) for value in request.POST.getlist("job") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("job") if value.isdecimal()]
     if not ids:
         messages.error(request, _("Select the bookings to retry."))
         return redirect("ebh_sync:errors")

@@ -1,8 +1,9 @@
 """Extension points: other apps add facts to invoice pages without invoicing importing them.
 
 The accounting link registers a badge provider: a function ``(kind, invoices) -> {id: badge}``
-with ``kind`` "sales" or "purchase"; a badge has ``label``, ``css`` and ``title``. Pages
-show the badges next to the invoice's own status, fetched once per page."""
+with ``kind`` "sales" or "purchase" (or "work_order": work order pages use the same hook for
+the invoice a work order becomes); a badge has ``label``, ``css`` and ``title``. Pages show
+the badges next to the document's own status, fetched once per page."""
 
 from collections.abc import Callable, Iterable
 

@@ -57,6 +57,19 @@ def next_relation_code(*, organization: Organization, series: str, prefix: str) 
     return f"{prefix}{value:04d}"
 
 
+def reserve_relation_code(*, organization: Organization, series: str, prefix: str,
+                          code: str) -> None:
+    """A relation code that came from elsewhere (an import): move the counter past it, so
+    ``next_relation_code`` never hands it out again."""
+    digits = code[len(prefix):] if code.startswith(prefix) else ""
+    if not digits.isdecimal():
+        return
+    counter = _locked_counter(organization=organization, series=series, year=0)
+    if counter.next_value <= int(digits):
+        counter.next_value = int(digits) + 1
+        counter.save(update_fields=["next_value"])
+
+
 def peek_next_invoice_sequence(*, organization: Organization, year: int) -> int:
     counter = NumberCounter.objects.filter(
         organization=organization, series="invoice", year=year

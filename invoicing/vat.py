@@ -107,3 +107,21 @@ def ebh_sales_code(code: str) -> str:
 
 def ebh_purchase_code(code: str) -> str:
     return purchase_rate(code).ebh_code
+
+
+# Older e-Boekhouden codes that mean a current rate (LAAG_VERK is 9% since 2019).
+_LEGACY_SALES_CODES = {"LAAG_VERK": VatRate.LOW}
+
+
+def sales_rate_for_ebh_code(ebh_code: str, percentage: Decimal) -> str | None:
+    """The sales rate of an e-Boekhouden BTW code (plain GEEN is 0%, not exempt); for an
+    unknown code the rate with this percentage, if it is 21, 9 or 0; else None."""
+    for code, info in SALES_RATES.items():
+        if info.ebh_code == ebh_code.strip().upper():
+            return str(code)
+    if ebh_code.strip().upper() in _LEGACY_SALES_CODES:
+        return str(_LEGACY_SALES_CODES[ebh_code.strip().upper()])
+    by_percentage = {Decimal("21"): VatRate.HIGH, Decimal("9"): VatRate.LOW,
+                     Decimal("0"): VatRate.ZERO}
+    rate = by_percentage.get(percentage)
+    return str(rate) if rate is not None else None

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required
 from accounts.tenancy import get_for_org_or_404
+from invoicing.extensions import attach_badges
 from invoicing.models import Customer, Product
 from workorders import planning, services
 from workorders.forms import (
@@ -63,7 +64,7 @@ def _filtered(organization, filters: dict):
     assigned = filters.get("assigned", "")
     if assigned == "none":
         work_orders = work_orders.filter(assigned_to__isnull=True)
-    elif assigned.isdigit():
+    elif assigned.isdecimal():
         work_orders = work_orders.filter(assigned_to_id=int(assigned))
     if "date_from" in filters:
         work_orders = work_orders.filter(planned_date__gte=filters["date_from"])
@@ -104,7 +105,7 @@ def _initial(request, work_order: WorkOrder | None) -> dict:
     if request.membership is not None:
         initial["assigned_to"] = request.user.pk
     customer = request.GET.get("customer", "")
-    if customer.isdigit():
+    if customer.isdecimal():
         initial["customer"] = Customer.objects.for_organization(request.organization).filter(
             pk=int(customer)).first()
     return initial
@@ -193,6 +194,8 @@ def workorder_detail(request, pk: int):
         request, WorkOrder.objects.select_related("customer", "assigned_to", "invoice"), pk=pk
     )
     lines = list(work_order.lines.select_related("product"))
+    # The accounting link reports the state of the invoice it makes (invoice-module mode).
+    attach_badges("work_order", [work_order])
     context = {
         "work_order": work_order, "lines": lines,
         "net_total": sum((line.net_amount for line in lines), 0),

@@ -1,7 +1,7 @@
-// Export progress: poll the batch's progress and move the bar until the batch is done.
+// Export and import progress: poll the progress URL and move the bar until the work is done.
 (function () {
   "use strict";
-  var box = document.getElementById("export-progress");
+  var box = document.querySelector("[data-progress-url]");
   if (!box) { return; }
   var bar = box.querySelector(".progress-bar");
   var meter = box.querySelector("[role=progressbar]");
@@ -9,13 +9,14 @@
   function show(data) {
     bar.style.width = data.percent + "%";
     meter.setAttribute("aria-valuenow", data.percent);
-    ["percent", "booked", "failed", "waiting"].forEach(function (name) {
-      var field = box.querySelector('[data-field="' + name + '"]');
-      if (field) { field.textContent = data[name]; }
+    box.querySelectorAll("[data-field]").forEach(function (field) {
+      var name = field.getAttribute("data-field");
+      if (name in data) { field.textContent = data[name]; }
     });
     if (data.finished) {
-      document.getElementById("export-summary").hidden = false;
-      if (data.failed > 0) {
+      var summary = document.getElementById(box.getAttribute("data-summary") || "export-summary");
+      if (summary) { summary.hidden = false; }
+      if (data.failed > 0 || box.hasAttribute("data-reload-when-finished")) {
         // The list of what was not booked is rendered by the server: show it.
         window.location.reload();
       }

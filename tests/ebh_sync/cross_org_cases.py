@@ -5,7 +5,7 @@ import datetime
 from django.urls import reverse
 
 from connections.models import Connection
-from ebh_sync.models import ExportBatch, SyncJob
+from ebh_sync.models import ExportBatch, ImportRun, RelationConflict, RelationLink, SyncJob
 from tests.invoicing.factories import make_sent
 
 
@@ -35,7 +35,34 @@ def _export_progress(org_a, user_a):
     return "get", reverse("ebh_sync:export_progress", args=[batch.pk])
 
 
+def _import_run(org_a) -> ImportRun:
+    connection = Connection.objects.get_or_create(
+        organization=org_a, defaults={"status": Connection.Status.CONNECTED})[0]
+    return ImportRun.objects.create(organization=org_a, connection=connection,
+                                    kind=ImportRun.Kind.RELATIONS, trigger="manual")
+
+
+def _import_detail(org_a, user_a):
+    return "get", reverse("ebh_sync:import_detail", args=[_import_run(org_a).pk])
+
+
+def _import_progress(org_a, user_a):
+    return "get", reverse("ebh_sync:import_progress", args=[_import_run(org_a).pk])
+
+
+def _conflict_resolve(org_a, user_a):
+    run = _import_run(org_a)
+    link = RelationLink.objects.create(organization=org_a, connection=run.connection,
+                                       administration="x", code="R-1", relation_id=1)
+    conflict = RelationConflict.objects.create(organization=org_a, link=link, run=run,
+                                               remote_values={"city": "Delft"})
+    return "post", reverse("ebh_sync:conflict_resolve", args=[conflict.pk])
+
+
 CASES = {
+    "ebh_sync:import_detail": _import_detail,
+    "ebh_sync:import_progress": _import_progress,
+    "ebh_sync:conflict_resolve": _conflict_resolve,
     "ebh_sync:retry": _retry,
     "ebh_sync:export_detail": _export_detail,
     "ebh_sync:export_progress": _export_progress,

@@ -50,6 +50,18 @@ def test_error_list_shows_code_description_and_hint_and_retry_books(
 
 
 @pytest.mark.django_db
+def test_retry_goes_back_to_the_page_it_came_from_but_never_to_another_site(
+    linked, org_a, user_a, customer, client_a
+):
+    job = failed_job(linked, org_a, user_a, customer)
+    url = reverse("ebh_sync:retry", args=[job.pk])
+    own_page = reverse("invoicing:invoice_detail", args=[job.sales_invoice_id])
+    assert client_a.post(url, {"next": own_page}).url == own_page
+    for elsewhere in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
+        assert client_a.post(url, {"next": elsewhere}).url == reverse("ebh_sync:errors")
+
+
+@pytest.mark.django_db
 def test_error_list_shows_only_the_own_organizations_failures(
     linked, org_a, user_a, customer, client_b
 ):

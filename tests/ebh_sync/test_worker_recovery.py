@@ -147,3 +147,21 @@ def test_broker_down_at_finalize_time_loses_nothing(
     job.refresh_from_db()
     assert job.state == SyncJob.State.BOOKED
     assert linked.bookings()[invoice.number] == 1
+
+
+@pytest.mark.django_db
+def test_redis_down_at_finalize_time_still_finalizes(
+    linked, org_a, user_a, customer, settings, django_capture_on_commit_callbacks, caplog
+):
+    # Redis is both the cache (the wake-up marks) and the broker; nothing listens on port 1.
+    down = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": down}
+    }
+    with publishing_to(down), django_capture_on_commit_callbacks(execute=True):
+        invoice = invoicing.invoice_finalize(
+            invoice=make_draft(org_a, customer=customer), send_email=False, user=user_a
+        )
+    assert invoice.number
+    assert "the cache is unavailable" in caplog.text and "could not publish" in caplog.text
+    assert SyncJob.objects.get(sales_invoice=invoice).state == SyncJob.State.PENDING
