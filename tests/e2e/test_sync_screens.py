@@ -110,9 +110,15 @@ def test_export_progress_reaches_the_end(page, shot, stack, sandbox, live_server
     expect(page.locator("#export-summary")).to_contain_text("Export voltooid.")
     expect(page.locator("[data-field=booked]")).to_have_text("4")
     expect(page.locator("[data-field=failed]")).to_have_text("0")
-    bar = page.locator(".progress-bar").bounding_box()
-    # The bar fills its track (inside the track's border).
-    assert progress.bounding_box()["width"] - bar["width"] <= 4
+    # The bar fills its track (inside the track's border), once its width transition ends.
+    page.wait_for_function(
+        """() => {
+          const track = document.querySelector('[role=progressbar]');
+          const bar = track.querySelector('.progress-bar');
+          return track.getBoundingClientRect().width - bar.getBoundingClientRect().width <= 4;
+        }""",
+        timeout=5_000,
+    )
     shot(page, "export-done")
     expect(page.locator("dl.details")).to_contain_text("4")
     shot(page, "export-summary")
