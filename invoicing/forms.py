@@ -26,11 +26,21 @@ class BusinessDateField(forms.DateField):
 
 
 class DecimalInput(forms.DecimalField):
-    """Accepts 12,50 as well as 12.50 (Dutch users type a decimal comma)."""
+    """Accepts 12,50 as well as 12.50 (Dutch users type a decimal comma), and shows a value
+    the way the page's language writes it (12,50 on a Dutch page)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, shown_places: int = 2, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        kwargs.setdefault("localize", True)
         super().__init__(*args, **kwargs)
+        self.shown_places = shown_places
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal) and value.is_finite():
+            # A stored 52.5000 shows as 52,50 and a quantity 4.000 as 4 (shown_places=0).
+            needed = min(value.normalize().as_tuple().exponent, 0)
+            value = value.quantize(Decimal(1).scaleb(min(needed, -self.shown_places)))
+        return super().prepare_value(value)
 
     def to_python(self, value):
         if isinstance(value, str) and "," in value and "." not in value:
@@ -142,7 +152,7 @@ class LineForm(forms.Form):
                                      label=_("Product"))
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
                                   widget=forms.Textarea(attrs={"rows": 1}))
-    quantity = DecimalInput(label=_("Quantity"), max_digits=12, decimal_places=3,
+    quantity = DecimalInput(label=_("Quantity"), max_digits=12, decimal_places=3, shown_places=0,
                                   min_value=0, initial=1)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
     unit_price = DecimalInput(label=_("Unit price"), max_digits=14, decimal_places=4,

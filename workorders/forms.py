@@ -57,7 +57,7 @@ class WorkOrderLineForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=500,
                                   error_messages={"required": _("Enter a description.")})
     quantity = DecimalInput(
-        label=_("Hours or quantity"), max_digits=10, decimal_places=2, min_value=0,
+        label=_("Hours or quantity"), max_digits=10, decimal_places=2, min_value=0, shown_places=0,
         error_messages={"min_value": _("Hours and quantities cannot be negative."),
                         "required": _("Enter the hours or the quantity.")},
     )

@@ -180,6 +180,19 @@ def test_pages_render_in_english(client_a, org_a, user_a):
 
 
 @pytest.mark.django_db
+def test_amounts_in_inputs_are_written_as_the_page_language_writes_them(client_a, org_a, user_a):
+    draft = make_draft(org_a, lines=[line(price="1234.50")])
+    edit = reverse("invoicing:invoice_edit", args=[draft.pk])
+    assert 'name="lines-0-unit_price" value="1234,50"' in client_a.get(edit).content.decode()
+    sent = make_sent(org_a, user_a)
+    detail = reverse("invoicing:invoice_detail", args=[sent.pk])
+    assert 'name="amount" value="121,00"' in client_a.get(detail).content.decode()
+    user_a.language = "en"
+    user_a.save()
+    assert 'name="amount" value="121.00"' in client_a.get(detail).content.decode()
+
+
+@pytest.mark.django_db
 def test_editor_defaults_follow_the_customer_and_the_last_exchange_rate(client_a, org_a, user_a):
     builder = make_customer(org_a, name="Bouw B.V.", reverse_charge=True, payment_term_days=30,
                             language="en")

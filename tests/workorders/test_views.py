@@ -103,7 +103,7 @@ def test_edit_replaces_lines_but_not_after_checked(client_a, org_a, user_a):
     url = reverse("workorders:workorder_edit", args=[work_order.pk])
     page = client_a.get(url).content.decode()
     assert 'name="lines-0-quantity" value="4"' in page
-    assert 'name="lines-0-unit_price" value="52.50"' in page
+    assert 'name="lines-0-unit_price" value="52,50"' in page  # as Dutch writes it
     data = _form(work_order.customer, [_line(quantity="8")], description="Gewijzigd")
     assert client_a.post(url, data).status_code == 302
     work_order.refresh_from_db()
