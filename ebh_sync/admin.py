@@ -4,7 +4,17 @@ error code and state. Read-only: changes go through the product's retry and expo
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ebh_sync.models import ExportBatch, RelationLink, SyncEvent, SyncJob
+from ebh_sync.models import (
+    ArticleLink,
+    ExportBatch,
+    ImportRun,
+    ImportSettings,
+    RelationConflict,
+    RelationLink,
+    SyncEvent,
+    SyncJob,
+    SyncLease,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,3 +76,41 @@ class RelationLinkAdmin(ReadOnlyAdmin):
 class ExportBatchAdmin(ReadOnlyAdmin):
     list_display = ["pk", "organization", "created_by", "created_at", "selected", "skipped"]
     list_filter = ["organization"]
+
+
+@admin.register(SyncLease)
+class SyncLeaseAdmin(ReadOnlyAdmin):
+    """Which worker drains which connection, until when (an expired lease is free)."""
+
+    list_display = ["connection", "holder", "expires_at"]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "kind", "organization", "trigger", "state", "total", "created",
+                    "updated", "conflicts", "skipped", "calls", "created_at"]
+    list_filter = ["kind", "state", "trigger", "organization"]
+    exclude = ["notes"]
+    list_select_related = ["organization"]
+
+
+@admin.register(ImportSettings)
+class ImportSettingsAdmin(ReadOnlyAdmin):
+    list_display = ["connection", "organization", "periodic"]
+    list_filter = ["periodic"]
+
+
+@admin.register(RelationConflict)
+class RelationConflictAdmin(ReadOnlyAdmin):
+    list_display = ["link", "organization", "created_at", "resolved_at", "resolution"]
+    list_filter = ["resolution", "organization"]
+    list_select_related = ["link", "organization"]
+
+
+@admin.register(ArticleLink)
+class ArticleLinkAdmin(ReadOnlyAdmin):
+    list_display = ["code", "article_id", "product", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["code"]
+    exclude = ["administration"]
+    list_select_related = ["product", "organization"]
