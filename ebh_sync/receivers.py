@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from connections import signals as connection_signals
 from ebh_sync import services
+from ebh_sync.models import ImportRun
 from invoicing import signals as invoicing_signals
 from workorders import signals as workorder_signals
 
@@ -36,6 +37,4 @@ def on_disconnected(sender, connection, **kwargs):
 
 @receiver(connection_signals.configured)
 def on_configured(sender, connection, **kwargs):
-    from ebh_sync.models import ImportRun
-
     services.imports_start_all(connection=connection, trigger=ImportRun.Trigger.CONNECT)

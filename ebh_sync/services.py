@@ -14,7 +14,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from connections.models import Connection
-from ebh_sync.models import ExportBatch, SyncJob
+from ebh_sync.models import (
+    ExportBatch,
+    ImportRun,
+    ImportSettings,
+    RelationConflict,
+    RelationLink,
+    SyncJob,
+)
+from invoicing.numbering import next_invoice_number
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +122,6 @@ def job_for_work_order(*, work_order) -> SyncJob | None:
     Reserving the number here, in the transaction that checks the work order, keeps the
     series gap-free and shared with our own invoices (which are booked under their numbers),
     so e-Boekhouden sees one unbroken sequence and CFACT026 never means someone else's."""
-    from invoicing.numbering import next_invoice_number
-
     connection = active_connection(work_order.organization)
     if connection is None or not connection.makes_invoices_in_module:
         return None
@@ -275,8 +281,6 @@ def _publish_import(run) -> None:
 def import_start(*, connection: Connection, kind: str, trigger: str, user=None):
     """Queue an import of relations or articles; an import of that kind already queued or
     running (and not stale) is returned instead of a second one (the task claims a run once)."""
-    from ebh_sync.models import ImportRun
-
     active = [ImportRun.State.QUEUED, ImportRun.State.RUNNING]
     Connection.objects.select_for_update().get(pk=connection.pk)
     runs = ImportRun.objects.filter(connection=connection, kind=kind, state__in=active)
@@ -297,16 +301,12 @@ def import_start(*, connection: Connection, kind: str, trigger: str, user=None):
 
 def imports_start_all(*, connection: Connection, trigger: str) -> list:
     """Relations first, then articles (on connect and by the daily beat task)."""
-    from ebh_sync.models import ImportRun
-
     return [import_start(connection=connection, kind=kind, trigger=trigger)
             for kind in (ImportRun.Kind.RELATIONS, ImportRun.Kind.ARTICLES)]
 
 
 @transaction.atomic
 def import_settings_save(*, connection: Connection, periodic: bool):
-    from ebh_sync.models import ImportSettings
-
     row, _created = ImportSettings.objects.update_or_create(
         connection=connection,
         defaults={"organization": connection.organization, "periodic": periodic},
@@ -314,19 +314,16 @@ def import_settings_save(*, connection: Connection, periodic: bool):
     return row
 
 
-def periodic_import_connections() -> list[int]:
-    from ebh_sync.models import ImportSettings
-
+def periodic_import_connections() -> list[Connection]:
+    """The connections that asked for the daily import and can sync now."""
     rows = ImportSettings.objects.filter(periodic=True).select_related("connection")
-    return [row.connection_id for row in rows if row.connection.can_sync]
+    return [row.connection for row in rows if row.connection.can_sync]
 
 
 @transaction.atomic
 def conflict_resolve(*, conflict, choice: str):
     """Keep the local values or take e-Boekhouden's; either way the link remembers
     e-Boekhouden's values as imported, so the same difference does not come back."""
-    from ebh_sync.models import RelationConflict, RelationLink
-
     conflict = RelationConflict.objects.select_for_update().get(pk=conflict.pk)
     if conflict.resolved_at is not None:
         return conflict

@@ -4,7 +4,14 @@ and never travel through the broker."""
 from celery import shared_task
 
 from ebh_sync import engine
-from ebh_sync.services import clear_wake, wake
+from ebh_sync.imports import run_import
+from ebh_sync.models import ImportRun
+from ebh_sync.services import (
+    clear_wake,
+    imports_start_all,
+    periodic_import_connections,
+    wake,
+)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True)
@@ -35,19 +42,13 @@ def sweep_sync_jobs_task() -> int:
 @shared_task(acks_late=True, ignore_result=True)
 def import_task(run_id: int) -> None:
     """One import of relations or articles (ebh_sync.imports); the run row holds progress."""
-    from ebh_sync.imports import run_import
-
     run_import(run_id)
 
 
 @shared_task(ignore_result=True)
 def periodic_import_task() -> int:
     """Beat: import relations and articles for every connection that turned it on."""
-    from connections.models import Connection
-    from ebh_sync.models import ImportRun
-    from ebh_sync.services import imports_start_all, periodic_import_connections
-
-    connection_ids = periodic_import_connections()
-    for connection in Connection.objects.filter(pk__in=connection_ids):
+    connections = periodic_import_connections()
+    for connection in connections:
         imports_start_all(connection=connection, trigger=ImportRun.Trigger.PERIODIC)
-    return len(connection_ids)
+    return len(connections)
