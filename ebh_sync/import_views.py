@@ -4,6 +4,7 @@ Owners start imports, change the daily import and choose per difference; everyon
 organization may follow an import's progress."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -102,7 +103,13 @@ def conflict_resolve(request, pk: int):
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["choice"]))
         return redirect("ebh_sync:conflicts")
-    conflict = services.conflict_resolve(conflict=conflict, choice=form.cleaned_data["choice"])
+    try:
+        conflict = services.conflict_resolve(
+            conflict=conflict, choice=form.cleaned_data["choice"]
+        )
+    except ValidationError as exc:  # e-Boekhouden's values do not fit here (nothing is saved)
+        messages.error(request, " ".join(exc.messages))
+        return redirect("ebh_sync:conflicts")
     party = conflict.party
     if conflict.resolution == RelationConflict.Choice.TAKE:
         text = _("%(party)s now has the values of e-Boekhouden.nl.")

@@ -272,3 +272,20 @@ def test_member_cannot_start_an_import_or_settle_differences(linked, org_a):
     assert not ImportRun.objects.exists()
     overview = client.get(reverse("connections:overview")).content.decode()
     assert reverse("ebh_sync:import_relations") not in overview
+
+
+@pytest.mark.django_db
+def test_taking_values_that_do_not_fit_says_so_and_changes_nothing(
+    linked, org_a, client_a, django_capture_on_commit_callbacks
+):
+    conflict, customer = _conflict(linked, org_a, django_capture_on_commit_callbacks)
+    conflict.remote_values = {**conflict.remote_values, "email": "geen adres"}
+    conflict.save()
+
+    response = client_a.post(reverse("ebh_sync:conflict_resolve", args=[conflict.pk]),
+                             {"choice": "take"}, follow=True)
+
+    assert response.status_code == 200 and "e-mailadres" in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.city == "Den Haag"
+    assert RelationConflict.objects.get(pk=conflict.pk).resolved_at is None
