@@ -14,7 +14,8 @@ POST     /_control/settings         changes to merge into the settings; answers 
 POST     /_control/reset            clears faults, counters, monthly usage; restores the
                                     start-up settings
 GET      /_control/stats            ``{"total", "operations", "administrations": {guid:
-                                    {"total", "operations"}}, "errors", "faults"}``
+                                    {"total", "operations"}}, "errors", "faults", "delayed":
+                                    {operation: calls given latency}, "peak_in_flight"}``
 POST     /_control/accounts         ``{"username", "administrations": 1, "accountant": false,
                                     "api_access": true}`` -> the add-account JSON
 GET      /_control/accounts?username=U   the same JSON for an existing account

@@ -91,11 +91,14 @@ class SandboxApp:
         action = soap_action(environ.get("CONTENT_TYPE", ""), environ.get("HTTP_SOAPACTION"))
         request = parse_envelope(body, action, strict=self.settings.strict_schema)
         decision = self.injector.decide(request.operation.name)
-        if decision.latency_s:
-            time.sleep(decision.latency_s)
-        if decision.mode:
-            self.service.stats.record_fault(decision.mode)
-        return self._answer(environ, start_response, request, decision)
+        stats = self.service.stats
+        with stats.serving():
+            if decision.latency_s:
+                stats.record_delay(request.operation.name)
+                time.sleep(decision.latency_s)
+            if decision.mode:
+                stats.record_fault(decision.mode)
+            return self._answer(environ, start_response, request, decision)
 
     def _answer(
         self, environ: dict[str, Any], start_response: StartResponse, request: SoapRequest,

@@ -7,7 +7,8 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,9 @@ class Stats:
     administrations: dict[str, Counter[str]] = field(default_factory=dict)
     errors: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
+    delayed: Counter[str] = field(default_factory=Counter)
+    in_flight: int = 0
+    peak_in_flight: int = 0
 
     def record(self, operation: str, admin_guid: str | None, error_code: str) -> None:
         with self.lock:
@@ -64,6 +68,22 @@ class Stats:
         with self.lock:
             self.faults[mode] += 1
 
+    def record_delay(self, operation: str) -> None:
+        with self.lock:
+            self.delayed[operation] += 1
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Count the SOAP calls being served at once (``peak_in_flight`` shows parallelism)."""
+        with self.lock:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
             return {
@@ -75,6 +95,8 @@ class Stats:
                 },
                 "errors": dict(self.errors),
                 "faults": dict(self.faults),
+                "delayed": dict(self.delayed),
+                "peak_in_flight": self.peak_in_flight,
             }
 
     def reset(self) -> None:
@@ -83,6 +105,8 @@ class Stats:
             self.administrations.clear()
             self.errors.clear()
             self.faults.clear()
+            self.delayed.clear()
+            self.peak_in_flight = self.in_flight
 
 
 class Service:

@@ -3,7 +3,6 @@ sandbox keeps serving afterwards."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -163,11 +162,9 @@ BILLION_LAUGHS = (
 
 def test_billion_laughs_is_not_expanded(sb: SandboxProcess, api: Api) -> None:
     inner = get_relaties(api.session_id, api.guid).replace("K1", "&lol9;")
-    started = time.monotonic()
     answer = post(sb, envelope(inner, prolog=BILLION_LAUGHS), f"{TNS}/GetRelaties")
     assert "DTD is prohibited" in fault_string(answer)
     assert b"lollol" not in answer.content
-    assert time.monotonic() - started < 2
 
 
 def test_external_entities_are_not_fetched(sb: SandboxProcess, api: Api) -> None:

@@ -43,10 +43,9 @@ def test_latency_is_added_to_selected_operations(sb: SandboxProcess, api: Api) -
     sb.set_faults(latency_ms=300, jitter_ms=50, operations=["GetRelaties"])
     started = time.monotonic()
     api.ok("GetRelaties", cFilter={"ID": 0})
-    assert 0.3 <= time.monotonic() - started < 2
-    started = time.monotonic()
+    assert time.monotonic() - started >= 0.3  # a sleep never ends early
     api.ok("GetKostenplaatsen", cFilter={})
-    assert time.monotonic() - started < 0.3
+    assert sb.stats()["delayed"] == {"GetRelaties": 1}
 
 
 def test_http_500_does_not_apply_the_operation(sb: SandboxProcess, booker: Api) -> None:
@@ -76,11 +75,9 @@ def test_http_500_is_a_real_soap_fault_on_the_wire(sb: SandboxProcess, api: Api)
 
 @pytest.mark.slow
 def test_timeout_hangs_then_applies(sb: SandboxProcess, impatient: Api) -> None:
-    sb.set_faults(timeout_rate=1.0, hang_seconds=1.5, operations=["AddMutatie"])
-    started = time.monotonic()
+    sb.set_faults(timeout_rate=1.0, hang_seconds=3, operations=["AddMutatie"])
     with pytest.raises(requests.exceptions.ReadTimeout):
         impatient("AddMutatie", oMut=mutation())
-    assert time.monotonic() - started < 1.5
     assert sb.mutations(impatient.guid) == []  # not yet ...
     assert wait_for(lambda: len(sb.mutations(impatient.guid)) == 1)  # ... but after the hang
     sb.set_faults()
@@ -189,7 +186,7 @@ def test_stats_count_per_operation_and_administration(sb: SandboxProcess, api: A
     assert stats["total"] == 3
     sb.reset()
     assert sb.stats() == {"total": 0, "operations": {}, "administrations": {}, "errors": {},
-                          "faults": {}}
+                          "faults": {}, "delayed": {}, "peak_in_flight": 0}
 
 
 @pytest.mark.parametrize("bad", [
