@@ -21,7 +21,8 @@ class SyncJobQuerySet(OrganizationQuerySet):
         return self.filter(state=SyncJob.State.PENDING, next_attempt_at__lte=now)
 
     def needing_attention(self):
-        return self.filter(state=SyncJob.State.FAILED)
+        """Refused or given up, or stopped by a disconnect: each waits for the user's retry."""
+        return self.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED])
 
 
 class SyncJob(OrganizationOwnedModel):

@@ -6,9 +6,13 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ebh_sync.hints import hint_for
 from ebh_sync.models import SyncJob
+
+ENDED = gettext_lazy("The connection with e-Boekhouden.nl was ended before it was sent.")
+ENDED_HINT = gettext_lazy("Connect e-Boekhouden.nl again, then retry.")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,12 @@ def badge_for_job(job: SyncJob | None) -> Badge:
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
         )
     if state == SyncJob.State.CANCELLED:
-        return Badge(_("not booked"), "badge-muted", _("The connection was ended before booking."))
+        return Badge(
+            _("not booked"), "badge-muted", str(ENDED),
+            detail=_("Not booked in e-Boekhouden.nl: %(reason)s %(hint)s")
+            % {"reason": ENDED, "hint": ENDED_HINT},
+            url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+        )
     if state == SyncJob.State.PAUSED:
         return Badge(
             _("waiting"), "badge-warning", _("Paused: the connection needs action."),
@@ -76,8 +85,12 @@ def _work_order_badge(job: SyncJob) -> Badge:
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
         )
     if job.state == SyncJob.State.CANCELLED:
-        return Badge(_("invoice not created"), "badge-muted",
-                     _("The connection was ended before the invoice was created."))
+        return Badge(
+            _("invoice not created"), "badge-muted", str(ENDED),
+            detail=_("Invoice %(number)s was not created in e-Boekhouden.nl: %(reason)s "
+                     "%(hint)s") % {"number": number, "reason": ENDED, "hint": ENDED_HINT},
+            url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+        )
     if job.state == SyncJob.State.PAUSED:
         return Badge(
             _("waiting"), "badge-warning", _("Paused: the connection needs action."),
@@ -119,8 +132,12 @@ def errors_for(organization):
 
 
 def hinted(jobs):
+    """Give each job the ``reason`` and ``hint`` the error list shows."""
     for job in jobs:
-        job.hint = hint_for(job.last_error_code)
+        if job.state == SyncJob.State.CANCELLED:
+            job.reason, job.hint = str(ENDED), str(ENDED_HINT)
+        else:
+            job.reason, job.hint = job.last_error, hint_for(job.last_error_code)
     return jobs
 
 

@@ -148,3 +148,35 @@ def test_disconnect_stops_pending_jobs_they_stay_visible_as_not_booked(
     from ebh_sync.selectors import badge_for_job
 
     assert badge_for_job(job).css == "badge-muted"
+
+
+@pytest.mark.django_db
+def test_invoices_stopped_by_a_disconnect_are_listed_and_book_after_reconnecting(
+    linked, org_a, user_a, customer, client_a, ebh, django_capture_on_commit_callbacks
+):
+    from connections.services import connection_disconnect
+    from tests.ebh_sync.conftest import connect
+
+    invoice = send(org_a, user_a, customer)  # queued, its task not run
+    connection_disconnect(connection=linked.connection)
+    job = SyncJob.objects.get(sales_invoice=invoice)
+    detail = client_a.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content.decode()
+    assert "Verbind e-Boekhouden.nl opnieuw en probeer het dan opnieuw." in detail
+    assert reverse("ebh_sync:errors") in detail
+    page = client_a.get(reverse("ebh_sync:errors")).content.decode()
+    assert invoice.number in page
+    assert "De verbinding met e-Boekhouden.nl werd verbroken voordat" in page
+
+    response = client_a.post(reverse("ebh_sync:retry", args=[job.pk]), follow=True)
+    assert "verbind eerst met e-Boekhouden.nl" in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == SyncJob.State.CANCELLED  # nothing to send it to yet
+
+    again = connect(org_a, ebh)
+    assert "Foutmeldingen (1)" in client_a.get(reverse("connections:overview")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_a.post(reverse("ebh_sync:retry", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == SyncJob.State.BOOKED
+    assert again.bookings() == {invoice.number: 1}
+    assert "Foutmeldingen (0)" in client_a.get(reverse("connections:overview")).content.decode()
