@@ -231,9 +231,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Facturen <noreply@facturen.l
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: Redis in production; without CELERY_BROKER_URL a real worker still runs,
-# on kombu's filesystem transport (no server needed).
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://"
-if CELERY_BROKER_URL == "filesystem://":
+# on kombu's filesystem transport (no server needed; the host only keeps kombu from warning
+# that none was given).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "filesystem://localhost/"
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
     _control_dir = VAR_DIR / "celery" / "control"  # kombu's default is ./control

@@ -47,11 +47,18 @@ class AssigneeRow:
 
     label: str
     user_id: int | None
+    first: datetime.date | None = None
     days: list[list[WorkOrder]] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return sum(len(day) for day in self.days)
+
+    @property
+    def cells(self) -> list[tuple[datetime.date, list[WorkOrder]]]:
+        """(date, work orders) per day: a phone shows each cell under its own date."""
+        return [(self.first + datetime.timedelta(days=index), day)
+                for index, day in enumerate(self.days)]
 
 
 def _assignees(organization) -> list[AssigneeRow]:
@@ -66,7 +73,7 @@ def planning_rows(organization, first: datetime.date, days: int) -> list[Assigne
     unassigned = AssigneeRow(label=_("Not assigned"), user_id=None)
     by_user = {row.user_id: row for row in rows}
     for row in [*rows, unassigned]:
-        row.days = [[] for _day in range(days)]
+        row.first, row.days = first, [[] for _day in range(days)]
     last = first + datetime.timedelta(days=days - 1)
     work_orders = (WorkOrder.objects.for_organization(organization)
                    .planned_between(first, last).select_related("customer", "assigned_to"))
@@ -75,7 +82,7 @@ def planning_rows(organization, first: datetime.date, days: int) -> list[Assigne
         if work_order.assigned_to_id and row is unassigned:
             # Assigned to someone who has left the organization since: still their own row.
             row = AssigneeRow(label=work_order.assigned_to.get_full_name(),
-                              user_id=work_order.assigned_to_id,
+                              user_id=work_order.assigned_to_id, first=first,
                               days=[[] for _day in range(days)])
             rows.append(row)
             by_user[row.user_id] = row

@@ -13,6 +13,7 @@ from connections.models import Connection
 from connections.services import connection_session
 from ebh_sync.client import RelationData
 from ebh_sync.models import SyncJob
+from tests.e2e.conftest import DESKTOP, MOBILE
 from tests.e2e.flows import (
     booked_badge,
     business_with_customer,
@@ -78,6 +79,13 @@ def test_work_order_from_planning_to_booked_invoice(page, shot, stack, sandbox):
     expect(item).to_contain_text("Bakkerij Brood & Zo")
     expect(page.locator("tfoot")).to_contain_text("1 werkbon deze week")
     shot(page, "week")
+    page.set_viewport_size(MOBILE)  # a phone lists the week per person: no sideways scrolling
+    table = page.locator(".planning-week")
+    assert table.evaluate("el => el.parentElement.scrollWidth <= el.parentElement.clientWidth")
+    expect(table.locator("td").filter(has=item)).to_have_attribute(
+        "data-day", re.compile(rf"{today:%d-%m}$"))
+    expect(table.locator("td.planning-empty").first).to_be_hidden()
+    page.set_viewport_size(DESKTOP)
 
     item.click()
     page.get_by_label(exact("Afgetekend door")).fill("Petra de Bakker")
