@@ -10,11 +10,19 @@ is full (``len == cap``: maybe cut off) is refined by appending each character o
 alphabet (letters, digits, common punctuation, plus every character seen in a code so far).
 Every relation has a code, and each prefix of that code is a keyword it matches, so some
 prefix answers below the cap and holds it; when even the whole code is crowded out, the exact
-``Code`` filter (upper and lower case) fetches it. Keywords stop at the code length (15). A
-code made of characters outside the alphabet and crowded out on every prefix would be missed:
-real codes are letters, digits and punctuation. The number of calls is bounded
-(``EBH_RELATION_IMPORT_MAX_CALLS``); past it the import fails visibly rather than silently
-importing part. GetArtikelen has no documented cap: one call.
+``Code`` filter (upper and lower case) fetches it. Keywords stop at the code length (15).
+
+Most full answers come from names, cities and e-mail addresses ("info@", "bakkerij"), not from
+codes, so the walk prunes what is proven: an answer below the cap holds every relation with
+that keyword, and when none of their codes contains it, no code does; a keyword containing
+such a proven part is neither called nor refined. The exact ``Code`` call is made only for a
+keyword made of characters seen in codes. What this gives up: a code made of characters
+outside the alphabet, or of characters in no other code, crowded out on every prefix. Real
+codes are letters, digits and punctuation in one style per administration.
+``python -m bench.imports`` prints the calls per administration size and code style.
+
+The number of calls is bounded (``EBH_RELATION_IMPORT_MAX_CALLS``); past it the import fails
+visibly rather than silently importing part. GetArtikelen has no documented cap: one call.
 
 Matching and local edits
 ------------------------
@@ -80,10 +88,15 @@ class ImportTooLarge(Exception):
 
 
 def fetch_all_relations(
-    search: Callable[..., list[RelationRecord]], *, cap: int, max_calls: int
+    search: Callable[..., list[RelationRecord]], *, cap: int, max_calls: int,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[RelationRecord], int]:
-    """Every relation, past the per-call cap (see the module docstring); and the calls made."""
+    """Every relation, past the per-call cap (see the module docstring); and the calls made.
+    ``on_progress(calls, found)`` is told every 25 calls."""
     found: dict[int, RelationRecord] = {}
+    codes: set[str] = set()  # casefolded codes found so far
+    code_chars: set[str] = set()
+    no_code_has: set[str] = set()  # keywords proven absent from every code
     calls = 0
     queue, queued = deque([""]), {""}
 
@@ -93,27 +106,41 @@ def fetch_all_relations(
         if calls > max_calls:
             raise ImportTooLarge
         rows = search(**flt)
-        found.update((row.id, row) for row in rows)
+        for row in rows:
+            found[row.id] = row
+            codes.add(row.data.code.casefold())
+            code_chars.update(row.data.code.casefold())
+        if on_progress and calls % 25 == 0:
+            on_progress(calls, len(found))
         return rows
+
+    def in_no_code(keyword: str) -> bool:
+        """True when a part of ``keyword`` is proven absent from every code: then no code
+        starts with it, and neither it nor a longer keyword needs a call."""
+        return any(keyword[start:end] in no_code_has for start in range(len(keyword))
+                   for end in range(start + 1, len(keyword) + 1))
 
     while queue:
         keyword = queue.popleft()
-        if len(call(keyword=keyword)) < cap:
+        if in_no_code(keyword):
             continue
-        if keyword and not any(r.data.code.casefold() == keyword for r in found.values()):
+        rows = call(keyword=keyword)
+        if len(rows) < cap:
+            # Not cut off: these are all relations with the keyword anywhere.
+            if keyword and not any(keyword in r.data.code.casefold() for r in rows):
+                no_code_has.add(keyword)
+            continue
+        if keyword and keyword not in codes and set(keyword) <= code_chars:
             for code in dict.fromkeys((keyword.upper(), keyword)):
                 call(code=code)
         if len(keyword) < CODE_MAX:
-            for char in _alphabet(found.values()):
-                if keyword + char not in queued:
-                    queued.add(keyword + char)
-                    queue.append(keyword + char)
+            alphabet = ALPHABET + "".join(sorted(code_chars - set(ALPHABET) - {" "}))
+            for char in alphabet:
+                child = keyword + char
+                if child not in queued and not in_no_code(child):
+                    queued.add(child)
+                    queue.append(child)
     return sorted(found.values(), key=lambda r: r.id), calls
-
-
-def _alphabet(records) -> str:
-    seen = {char for record in records for char in record.data.code.casefold()}
-    return ALPHABET + "".join(sorted(seen - set(ALPHABET) - {" "}))
 
 
 # --- mapping ---------------------------------------------------------------------------------
@@ -427,9 +454,13 @@ def _fetch(run: ImportRun) -> list:
         if run.kind == ImportRun.Kind.ARTICLES:
             run.calls = 1
             return client.get_artikelen(session)
+        def fetched(calls: int, found: int) -> None:  # the progress page shows the walk
+            ImportRun.objects.filter(pk=run.pk).update(calls=calls, total=found)
+
         rows, run.calls = fetch_all_relations(
             lambda **flt: client.find_relaties(session, **flt),
             cap=settings.EBH_GETRELATIES_CAP, max_calls=settings.EBH_RELATION_IMPORT_MAX_CALLS,
+            on_progress=fetched,
         )
         return rows
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ebh_sync.hints import hint_for
 from ebh_sync.models import SyncJob
@@ -148,8 +148,16 @@ def import_progress(run) -> dict:
     """What the progress bar of an import shows (ebh_sync.js polls it)."""
     percent = 100 if run.finished else (
         round(100 * run.processed / run.total) if run.total else 0)
+    phase = ""
+    if run.state == run.State.RUNNING and not run.processed:
+        # Still asking e-Boekhouden.nl: the number found grows with every call.
+        phase = ngettext(
+            "fetching: %(found)s found so far (%(calls)s call)",
+            "fetching: %(found)s found so far (%(calls)s calls)", run.calls,
+        ) % {"found": run.total, "calls": run.calls}
     return {
         "state": run.get_state_display(), "finished": run.finished, "percent": percent,
+        "phase": phase, "calls": run.calls,
         "total": run.total, "processed": run.processed, "created": run.created,
         "updated": run.updated, "unchanged": run.unchanged, "conflicts": run.conflicts,
         "skipped": run.skipped, "failed": 1 if run.state == run.State.FAILED else 0,

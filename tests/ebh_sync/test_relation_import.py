@@ -71,6 +71,78 @@ def test_crowded_out_code_is_fetched_by_its_exact_code():
     assert calls < 5000
 
 
+SURNAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder",
+            "Bos", "Vos", "Peters", "Kok"]
+
+
+def administration(codes: list[str]) -> list[RelationRecord]:
+    """Relations as a real administration has them: shared words in every name and e-mail."""
+    return [RelationRecord(n, RelationData(
+        code=code, name=f"Bakkerij {SURNAMES[n % len(SURNAMES)]}", city="Utrecht",
+        email=f"info@{SURNAMES[n % len(SURNAMES)].replace(' ', '').lower()}{n}.nl"))
+        for n, code in enumerate(codes, start=1)]
+
+
+def walk(rows: list[RelationRecord], cap: int) -> tuple[set[str], int]:
+    """fetch_all_relations against GetRelaties' rules: a substring in code, name, city and
+    e-mail, the first ``cap`` by id; ``code`` matches exactly."""
+
+    def search(keyword="", code=""):
+        if code:
+            return [r for r in rows if r.data.code == code]
+        needle = keyword.casefold()
+        return [r for r in rows if any(needle in value.casefold() for value in (
+            r.data.code, r.data.name, r.data.city, r.data.email))][:cap]
+
+    found, calls = fetch_all_relations(search, cap=cap, max_calls=100_000)
+    assert len(found) == len({r.id for r in found})
+    return {r.data.code for r in found}, calls
+
+
+def test_walk_is_complete_and_skips_keywords_proven_in_no_code():
+    """400 numeric codes behind a cap of 40: "info@", "bakkerij" and "utrecht" fill every
+    answer, but once a keyword is proven in no code, nothing containing it is called."""
+    rows = administration([str(1001 + n) for n in range(400)])
+    codes, calls = walk(rows, cap=40)
+    assert codes == {r.data.code for r in rows}
+    assert calls < 4 * len(rows)  # 7,308 calls (18 per relation) before they were skipped
+
+
+def test_walk_finds_a_new_code_style_that_the_old_one_crowds_out():
+    """300 numeric codes first, then 30 "KL-" codes: every answer for "k" or "l" is full of
+    "Bakkerij" and "Utrecht", and the numeric codes come first, yet the walk finds them all."""
+    rows = administration([str(1001 + n) for n in range(300)] + [f"KL-{n}" for n in range(30)])
+    codes, _calls = walk(rows, cap=40)
+    assert codes == {r.data.code for r in rows}
+
+
+def test_walk_reports_its_progress():
+    rows = administration([str(1001 + n) for n in range(120)])
+    seen = []
+
+    def search(keyword="", code=""):
+        return [r for r in rows if (code and r.data.code == code) or (
+            not code and keyword in f"{r.data.code} {r.data.name}".casefold())][:40]
+
+    found, calls = fetch_all_relations(search, cap=40, max_calls=100_000,
+                                       on_progress=lambda *args: seen.append(args))
+    assert seen and seen[0] == (25, seen[0][1]) and len(seen) == calls // 25
+    assert [found_so_far for _calls, found_so_far in seen] == sorted(
+        found_so_far for _calls, found_so_far in seen)
+    assert seen[-1][1] <= len(found) == 120
+
+
+@pytest.mark.django_db
+def test_progress_page_shows_the_walk_while_it_fetches(linked, client_a):
+    run = ImportRun.objects.create(
+        organization=linked.connection.organization, connection=linked.connection,
+        kind=ImportRun.Kind.RELATIONS, trigger=ImportRun.Trigger.MANUAL,
+        state=ImportRun.State.RUNNING, total=180, calls=75)
+    progress = client_a.get(reverse("ebh_sync:import_progress", args=[run.pk])).json()
+    assert progress["phase"] == "ophalen: 180 tot nu toe gevonden (75 aanroepen)"
+    assert progress["percent"] == 0 and not progress["finished"]
+
+
 @pytest.mark.django_db
 def test_matching_by_code_kvk_and_vat_and_a_second_import_adds_nothing(
     linked, org_a, django_capture_on_commit_callbacks
