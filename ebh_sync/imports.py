@@ -13,12 +13,12 @@ prefix answers below the cap and holds it; when even the whole code is crowded o
 ``Code`` filter (upper and lower case) fetches it. Keywords stop at the code length (15).
 
 Most full answers come from names, cities and e-mail addresses ("info@", "bakkerij"), not from
-codes, so the walk prunes what is proven: an answer below the cap holds every relation with
-that keyword, and when none of their codes contains it, no code does; a keyword containing
-such a proven part is neither called nor refined. The exact ``Code`` call is made only for a
-keyword made of characters seen in codes. What this gives up: a code made of characters
-outside the alphabet, or of characters in no other code, crowded out on every prefix. Real
-codes are letters, digits and punctuation in one style per administration.
+codes, so the walk skips what is proven: an answer below the cap holds every relation with
+that keyword, so a longer keyword containing it can only answer relations already found; it
+is neither called nor refined. The exact ``Code`` call is made only for a keyword made of
+characters seen in codes. What this gives up: a code made of characters outside the
+alphabet, or of characters in no other code, crowded out on every prefix. Real codes are
+letters, digits and punctuation in one style per administration.
 ``python -m bench.imports`` prints the calls per administration size and code style.
 
 The number of calls is bounded (``EBH_RELATION_IMPORT_MAX_CALLS``); past it the import fails
@@ -96,7 +96,7 @@ def fetch_all_relations(
     found: dict[int, RelationRecord] = {}
     codes: set[str] = set()  # casefolded codes found so far
     code_chars: set[str] = set()
-    no_code_has: set[str] = set()  # keywords proven absent from every code
+    complete: set[str] = set()  # keywords whose answer held every relation with them
     calls = 0
     queue, queued = deque([""]), {""}
 
@@ -114,21 +114,18 @@ def fetch_all_relations(
             on_progress(calls, len(found))
         return rows
 
-    def in_no_code(keyword: str) -> bool:
-        """True when a part of ``keyword`` is proven absent from every code: then no code
-        starts with it, and neither it nor a longer keyword needs a call."""
-        return any(keyword[start:end] in no_code_has for start in range(len(keyword))
+    def known(keyword: str) -> bool:
+        """True when a part of ``keyword`` had a complete answer: every relation with the
+        keyword has that part too, so it is found already, and so is every longer keyword."""
+        return any(keyword[start:end] in complete for start in range(len(keyword))
                    for end in range(start + 1, len(keyword) + 1))
 
     while queue:
         keyword = queue.popleft()
-        if in_no_code(keyword):
+        if known(keyword):
             continue
-        rows = call(keyword=keyword)
-        if len(rows) < cap:
-            # Not cut off: these are all relations with the keyword anywhere.
-            if keyword and not any(keyword in r.data.code.casefold() for r in rows):
-                no_code_has.add(keyword)
+        if len(call(keyword=keyword)) < cap:
+            complete.add(keyword)  # not cut off: every relation with the keyword anywhere
             continue
         if keyword and keyword not in codes and set(keyword) <= code_chars:
             for code in dict.fromkeys((keyword.upper(), keyword)):
@@ -137,7 +134,7 @@ def fetch_all_relations(
             alphabet = ALPHABET + "".join(sorted(code_chars - set(ALPHABET) - {" "}))
             for char in alphabet:
                 child = keyword + char
-                if child not in queued and not in_no_code(child):
+                if child not in queued and not known(child):
                     queued.add(child)
                     queue.append(child)
     return sorted(found.values(), key=lambda r: r.id), calls
