@@ -15,10 +15,12 @@ prefix answers below the cap and holds it; when even the whole code is crowded o
 Most full answers come from names, cities and e-mail addresses ("info@", "bakkerij"), not from
 codes, so the walk skips what is proven: an answer below the cap holds every relation with
 that keyword, so a longer keyword containing it can only answer relations already found; it
-is neither called nor refined. The exact ``Code`` call is made only for a keyword made of
-characters seen in codes. What this gives up: a code made of characters outside the
-alphabet, or of characters in no other code, crowded out on every prefix. Real codes are
-letters, digits and punctuation in one style per administration.
+is neither called nor refined. The exact ``Code`` calls come last, once the codes found show
+which characters codes are made of, and only for a full keyword made of those. What this
+gives up: a code with a character outside the alphabet, or with one in no code found,
+crowded out on every prefix (and, where the ``Code`` filter minds case, a mixed-case code
+crowded out on every prefix). Real codes are letters, digits and punctuation in one style per
+administration; ``tests/fuzz/test_fuzz_relation_walk.py`` checks the walk on such styles.
 ``python -m bench.imports`` prints the calls per administration size and code style.
 
 The number of calls is bounded (``EBH_RELATION_IMPORT_MAX_CALLS``); past it the import fails
@@ -120,23 +122,37 @@ def fetch_all_relations(
         return any(keyword[start:end] in complete for start in range(len(keyword))
                    for end in range(start + 1, len(keyword) + 1))
 
+    def refine(keyword: str) -> None:
+        if len(keyword) >= CODE_MAX:
+            return
+        for char in ALPHABET + "".join(sorted(code_chars - set(ALPHABET) - {" "})):
+            child = keyword + char
+            if child not in queued and not known(child):
+                queued.add(child)
+                queue.append(child)
+
+    full: list[str] = []  # keywords whose answer was cut off
+    tried: set[str] = set()
     while queue:
-        keyword = queue.popleft()
-        if known(keyword):
-            continue
-        if len(call(keyword=keyword)) < cap:
-            complete.add(keyword)  # not cut off: every relation with the keyword anywhere
-            continue
-        if keyword and keyword not in codes and set(keyword) <= code_chars:
-            for code in dict.fromkeys((keyword.upper(), keyword)):
-                call(code=code)
-        if len(keyword) < CODE_MAX:
-            alphabet = ALPHABET + "".join(sorted(code_chars - set(ALPHABET) - {" "}))
-            for char in alphabet:
-                child = keyword + char
-                if child not in queued and not known(child):
-                    queued.add(child)
-                    queue.append(child)
+        while queue:
+            keyword = queue.popleft()
+            if known(keyword):
+                continue
+            if len(call(keyword=keyword)) < cap:
+                complete.add(keyword)  # not cut off: every relation with the keyword anywhere
+                continue
+            full.append(keyword)
+            refine(keyword)
+        # A whole code crowded out on every prefix: only the exact Code filter reaches it.
+        # Asked last, when the codes found tell which characters codes are made of.
+        for keyword in full:
+            if (keyword and keyword not in tried and keyword not in codes
+                    and set(keyword) <= code_chars and not known(keyword)):
+                tried.add(keyword)
+                for code in dict.fromkeys((keyword.upper(), keyword)):
+                    call(code=code)
+        for keyword in full:  # a code found just now may bring a character outside ALPHABET
+            refine(keyword)
     return sorted(found.values(), key=lambda r: r.id), calls
 
 
