@@ -122,10 +122,13 @@ def fetch_all_relations(
         return any(keyword[start:end] in complete for start in range(len(keyword))
                    for end in range(start + 1, len(keyword) + 1))
 
+    def extra_chars() -> set[str]:
+        return code_chars - set(ALPHABET) - {" "}
+
     def refine(keyword: str) -> None:
         if len(keyword) >= CODE_MAX:
             return
-        for char in ALPHABET + "".join(sorted(code_chars - set(ALPHABET) - {" "})):
+        for char in ALPHABET + "".join(sorted(extra_chars())):
             child = keyword + char
             if child not in queued and not known(child):
                 queued.add(child)
@@ -133,6 +136,7 @@ def fetch_all_relations(
 
     full: list[str] = []  # keywords whose answer was cut off
     tried: set[str] = set()
+    refined_with: set[str] = set()  # the characters beyond ALPHABET every full one was refined with
     while queue:
         while queue:
             keyword = queue.popleft()
@@ -151,8 +155,10 @@ def fetch_all_relations(
                 tried.add(keyword)
                 for code in dict.fromkeys((keyword.upper(), keyword)):
                     call(code=code)
-        for keyword in full:  # a code found just now may bring a character outside ALPHABET
-            refine(keyword)
+        if extra_chars() != refined_with:  # codes found since brought a character beyond it
+            refined_with = extra_chars()
+            for keyword in full:
+                refine(keyword)
     return sorted(found.values(), key=lambda r: r.id), calls
 
 
@@ -467,6 +473,7 @@ def _fetch(run: ImportRun) -> list:
         if run.kind == ImportRun.Kind.ARTICLES:
             run.calls = 1
             return client.get_artikelen(session)
+
         def fetched(calls: int, found: int) -> None:  # the progress page shows the walk
             ImportRun.objects.filter(pk=run.pk).update(calls=calls, total=found)
 
