@@ -112,6 +112,12 @@ class SoapClient(EbhClient):
             _raise_for_error(result)
         return result
 
+    @sensitive_variables()
+    def _data_call(self, operation: str, session: Session, **kwargs):
+        """A call inside an open session: its id and security code 2 go along."""
+        return self._call(operation, SessionID=session.session_id,
+                          SecurityCode2=session.security_code_2, **kwargs)
+
     # --- sessions ---------------------------------------------------------------------------
 
     @sensitive_variables()
@@ -147,11 +153,7 @@ class SoapClient(EbhClient):
 
     @sensitive_variables()
     def get_administraties(self, session: Session) -> list[Administration]:
-        result = self._call(
-            "GetAdministraties",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
-        )
+        result = self._data_call("GetAdministraties", session)
         rows = _rows(result, "Administraties", "cAdministratie")
         return [
             Administration(
@@ -168,10 +170,8 @@ class SoapClient(EbhClient):
     def get_grootboekrekeningen(
         self, session: Session, category: str | None = None
     ) -> list[LedgerAccount]:
-        result = self._call(
-            "GetGrootboekrekeningen",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
+        result = self._data_call(
+            "GetGrootboekrekeningen", session,
             cFilter={"ID": 0, "Code": "", "Categorie": category or ""},
         )
         rows = _rows(result, "Rekeningen", "cGrootboekrekening")
@@ -191,10 +191,8 @@ class SoapClient(EbhClient):
 
     @sensitive_variables()
     def _relatie_rows(self, session: Session, *, keyword: str = "", code: str = "") -> list:
-        result = self._call(
-            "GetRelaties",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
+        result = self._data_call(
+            "GetRelaties", session,
             cFilter={"Trefwoord": keyword, "Code": code, "ID": 0},
         )
         return _rows(result, "Relaties", "cRelatie")
@@ -216,10 +214,8 @@ class SoapClient(EbhClient):
 
     @sensitive_variables()
     def get_artikelen(self, session: Session) -> list[Article]:
-        result = self._call(
-            "GetArtikelen",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
+        result = self._data_call(
+            "GetArtikelen", session,
             cFilter={"ArtikelID": 0, "ArtikelOmschrijving": "", "ArtikelCode": "",
                      "GroepOmschrijving": "", "GroepCode": ""},
         )
@@ -227,12 +223,7 @@ class SoapClient(EbhClient):
 
     @sensitive_variables()
     def add_relatie(self, session: Session, relation: RelationData) -> int:
-        result = self._call(
-            "AddRelatie",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
-            oRel=_relation_payload(relation),
-        )
+        result = self._data_call("AddRelatie", session, oRel=_relation_payload(relation))
         relation_id = int(getattr(result, "Rel_ID", 0) or 0)
         if relation_id <= 0:
             raise TransientError(TransientError.MALFORMED, "AddRelatie returned no Rel_ID",
@@ -241,12 +232,7 @@ class SoapClient(EbhClient):
 
     @sensitive_variables()
     def add_mutatie(self, session: Session, mutation: MutationData) -> int:
-        result = self._call(
-            "AddMutatie",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
-            oMut=_mutation_payload(mutation),
-        )
+        result = self._data_call("AddMutatie", session, oMut=_mutation_payload(mutation))
         number = int(getattr(result, "Mutatienummer", 0) or 0)
         if number <= 0:
             # A real failure mode: the service answers without an error code but books nothing.
@@ -262,10 +248,8 @@ class SoapClient(EbhClient):
         date_from: datetime.date,
         date_to: datetime.date,
     ) -> list[MutationSummary]:
-        result = self._call(
-            "GetMutaties",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
+        result = self._data_call(
+            "GetMutaties", session,
             cFilter={
                 "MutatieNr": 0, "Factuurnummer": invoice_number,
                 "DatumVan": date_from, "DatumTm": date_to,
@@ -277,12 +261,7 @@ class SoapClient(EbhClient):
 
     @sensitive_variables()
     def add_factuur(self, session: Session, invoice: InvoiceData) -> str:
-        result = self._call(
-            "AddFactuur",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
-            oFact=_invoice_payload(invoice),
-        )
+        result = self._data_call("AddFactuur", session, oFact=_invoice_payload(invoice))
         number = _text(result, "Factuurnummer")
         if not number:
             raise TransientError(TransientError.MALFORMED, "AddFactuur returned no Factuurnummer",
@@ -298,10 +277,8 @@ class SoapClient(EbhClient):
         date_from: datetime.date,
         date_to: datetime.date,
     ) -> list[InvoiceSummary]:
-        result = self._call(
-            "GetFacturen",
-            SessionID=session.session_id,
-            SecurityCode2=session.security_code_2,
+        result = self._data_call(
+            "GetFacturen", session,
             cFilter={"Factuurnummer": invoice_number, "Relatiecode": "",
                      "DatumVan": date_from, "DatumTm": date_to},
         )
