@@ -15,7 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -65,7 +65,7 @@ def _bulk_invoices(org, customers, count: int) -> None:
         invoices = []
         for i in range(offset, min(offset + BATCH, count)):
             net = Decimal(100 + i % 900)
-            vat = (net * Decimal("0.21")).quantize(Decimal("0.01"))
+            vat = (net * Decimal("0.21")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
             issue = start + datetime.timedelta(days=i % 300)
             invoices.append(SalesInvoice(
                 organization=org, customer=customers[i % len(customers)],

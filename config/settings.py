@@ -326,3 +326,7 @@ EBH_SYNC_BACKOFF_MAX_SECONDS = env_int("EBH_SYNC_BACKOFF_MAX_SECONDS", 3600)
 # the import narrows its keyword until an answer is below it, within a bound on the calls.
 EBH_GETRELATIES_CAP = env_int("EBH_GETRELATIES_CAP", 100)
 EBH_RELATION_IMPORT_MAX_CALLS = env_int("EBH_RELATION_IMPORT_MAX_CALLS", 20000)
+# GetMutaties calls e-Boekhouden allows per administration per month (then E003.1), and the
+# share of them one reconciliation report (ebh_sync/reconcile.py) may use.
+EBH_GETMUTATIES_MONTHLY_LIMIT = env_int("EBH_GETMUTATIES_MONTHLY_LIMIT", 5000)
+EBH_RECONCILE_BUDGET_SHARE = env_str("EBH_RECONCILE_BUDGET_SHARE", "0.20")

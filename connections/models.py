@@ -86,6 +86,12 @@ class Connection(OrganizationOwnedModel):
         _("contra account for purchase invoices"), max_length=10,
         default=DEFAULT_PURCHASE_CONTRA_ACCOUNTS[0],
     )
+    # Sent as KostenplaatsID on every booking line; 0 means none (SOAP_API.md §2). The name is
+    # only for display: e-Boekhouden knows the cost centre by its id.
+    default_cost_centre_id = models.BigIntegerField(_("default cost centre"), default=0)
+    default_cost_centre_name = models.CharField(
+        _("default cost centre name"), max_length=100, blank=True
+    )
     invoice_mode = models.CharField(
         _("work order invoices"), max_length=20, choices=InvoiceMode.choices,
         default=InvoiceMode.BOOKING,

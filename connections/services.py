@@ -24,7 +24,14 @@ from connections import signals
 from connections.models import Connection, InvoiceMode, LedgerOverride
 
 if TYPE_CHECKING:
-    from ebh_sync.client import Administration, Credentials, EbhClient, LedgerAccount, Session
+    from ebh_sync.client import (
+        Administration,
+        CostCentre,
+        Credentials,
+        EbhClient,
+        LedgerAccount,
+        Session,
+    )
 
 
 def _client() -> EbhClient:
@@ -133,6 +140,7 @@ class ConfigureChoices:
     # Plain accounts reach another administration with its Guid as security code 2.
     use_guid_as_security_code_2: bool
     ledgers: list[LedgerAccount] = field(default_factory=list)
+    cost_centres: list[CostCentre] = field(default_factory=list)
 
     def options(self) -> list[tuple[str, str]]:
         """(key, label) per administration, for a select that never shows the Guids."""
@@ -144,6 +152,20 @@ class ConfigureChoices:
     @property
     def key(self) -> str:
         return administration_key(self.administration.guid)
+
+    def cost_centre_labels(self) -> dict[int, str]:
+        """id -> name with its parents ("Algemeen › Webwinkel"), sorted by that name."""
+        by_id = {c.id: c for c in self.cost_centres if c.id}
+        labels = {c_id: " › ".join(_cost_centre_path(by_id, c_id)) for c_id in by_id}
+        return dict(sorted(labels.items(), key=lambda item: item[1].casefold()))
+
+
+def _cost_centre_path(by_id: dict, c_id: int) -> list[str]:
+    names: list[str] = []
+    while c_id in by_id and len(names) < len(by_id):  # the bound stops a cycle of parents
+        names.insert(0, by_id[c_id].description or str(c_id))
+        c_id = by_id[c_id].parent_id
+    return names
 
 
 def connection_load_choices(
@@ -183,7 +205,19 @@ def _load_choices(connection: Connection, key: str) -> ConfigureChoices:
         session_credentials, administration_guid=chosen.guid, sub=sub
     ) as session:
         ledgers = client.get_grootboekrekeningen(session)
-    return ConfigureChoices(administrations, chosen, sub, swap, ledgers)
+        cost_centres = _cost_centres(client, session)
+    return ConfigureChoices(administrations, chosen, sub, swap, ledgers, cost_centres)
+
+
+def _cost_centres(client: EbhClient, session: Session) -> list[CostCentre]:
+    from ebh_sync.client import RejectedError
+
+    try:
+        return client.get_kostenplaatsen(session)
+    except RejectedError:
+        # Cost centres are optional: an administration that refuses to list them has none
+        # to choose from, which must not block choosing the ledger accounts.
+        return []
 
 
 @sensitive_variables()
@@ -247,9 +281,11 @@ def connection_configure(
     purchase_contra_account: str,
     overrides: Iterable[OverrideChoice] = (),
     invoicing: InvoiceSettings | None = None,
+    cost_centre_id: int = 0,
 ) -> Connection:
-    """Store the chosen administration and ledger accounts (from ``connection_load_choices``)
-    and, when given, how work order invoices reach e-Boekhouden."""
+    """Store the chosen administration and ledger accounts (from ``connection_load_choices``),
+    the default cost centre (0: none, or one of ``choices.cost_centres``) and, when given, how
+    work order invoices reach e-Boekhouden."""
     connection = Connection.objects.select_for_update().get(pk=connection.pk)
     administration = choices.administration
     if choices.use_guid_as_security_code_2:
@@ -262,6 +298,7 @@ def connection_configure(
     connection.creditor_account = creditor_account
     connection.sales_contra_account = sales_contra_account
     connection.purchase_contra_account = purchase_contra_account
+    _set_cost_centre(connection, choices, cost_centre_id)
     connection.configured_at = timezone.now()
     if invoicing is not None:
         for name, value in vars(invoicing).items():
@@ -277,6 +314,12 @@ def connection_configure(
         signals.credentials_restored.send(sender=Connection, connection=connection)
         signals.configured.send(sender=Connection, connection=connection)
     return connection
+
+
+def _set_cost_centre(connection: Connection, choices: ConfigureChoices, c_id: int) -> None:
+    name = choices.cost_centre_labels().get(c_id, "")
+    connection.default_cost_centre_id = c_id if name else 0
+    connection.default_cost_centre_name = name[:100]
 
 
 # --- Action needed and a new security code 1 -----------------------------------------------

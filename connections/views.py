@@ -119,6 +119,7 @@ def configure(request, pk: int):
             choices=choices,
             overrides=[services.OverrideChoice(*o) for o in form.overrides()],
             invoicing=services.InvoiceSettings(**mode_form.settings()),
+            cost_centre_id=form.cost_centre_id(),
             **{name: form.cleaned_data[name] for name in
                ("debtor_account", "creditor_account", "sales_contra_account",
                 "purchase_contra_account")},

@@ -9,6 +9,7 @@ from ebh_sync.models import (
     ExportBatch,
     ImportRun,
     ImportSettings,
+    ReconciliationReport,
     RelationConflict,
     RelationLink,
     SyncEvent,
@@ -114,3 +115,11 @@ class ArticleLinkAdmin(ReadOnlyAdmin):
     search_fields = ["code"]
     exclude = ["administration"]
     list_select_related = ["product", "organization"]
+
+
+@admin.register(ReconciliationReport)
+class ReconciliationReportAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "organization", "date_from", "date_to", "state", "calls",
+                    "created_at"]
+    list_filter = ["state"]
+    search_fields = ["organization__name"]

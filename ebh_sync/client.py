@@ -27,6 +27,11 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 MASK = "********"
+# GetMutaties answers at most the newest 500 mutations; with an invoice-number or date filter
+# only those of the whole administration are searched (SOAP_API.md §3.13).
+GETMUTATIES_ROW_CAP = 500
+# The dates e-Boekhouden books (Add* refuses others): as a Get* filter, "any date".
+BOOKING_DATES = (datetime.date(1980, 1, 1), datetime.date(2049, 12, 31))
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,16 @@ class LedgerAccount:
     @property
     def label(self) -> str:
         return f"{self.code} {self.description}".strip()
+
+
+@dataclass(frozen=True)
+class CostCentre:
+    """A cost centre (cKostenplaats): KostenplaatsId, Omschrijving, KostenplaatsParentId
+    (0 at the top level). Booking lines refer to it by id (KostenplaatsID, 0 = none)."""
+
+    id: int
+    description: str
+    parent_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -141,6 +156,7 @@ class MutationLine:
     vat_code: str
     vat_percentage: Decimal
     contra_account: str
+    cost_centre: int = 0  # KostenplaatsID; 0 = none
 
 
 @dataclass(frozen=True)
@@ -181,6 +197,7 @@ class InvoiceLine:
     unit_price: Decimal
     vat_code: str
     contra_account: str
+    cost_centre: int = 0  # KostenplaatsID; 0 = none
 
 
 @dataclass(frozen=True)
@@ -373,6 +390,10 @@ class EbhClient(ABC):
     ) -> list[LedgerAccount]: ...
 
     @abstractmethod
+    def get_kostenplaatsen(self, session: Session) -> list[CostCentre]:
+        """Every cost centre of the administration (none when it uses no cost centres)."""
+
+    @abstractmethod
     def get_relaties(self, session: Session, *, code: str) -> list[Relation]:
         """Relations with exactly this code (none or one)."""
 
@@ -403,8 +424,11 @@ class EbhClient(ABC):
         invoice_number: str,
         date_from: datetime.date,
         date_to: datetime.date,
+        number_from: int = 0,
+        number_to: int = 0,
     ) -> list[MutationSummary]:
-        """Mutations carrying this invoice number. Costs one of the 5,000 monthly calls."""
+        """Mutations carrying this invoice number ("" for any), optionally only those numbered
+        ``number_from`` to ``number_to`` (0: no bound). Costs one of the 5,000 monthly calls."""
 
     @abstractmethod
     def add_factuur(self, session: Session, invoice: InvoiceData) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
@@ -42,6 +42,8 @@ from connections.services import (
 )
 from ebh_sync import mapping
 from ebh_sync.client import (
+    BOOKING_DATES,
+    GETMUTATIES_ROW_CAP,
     AuthenticationError,
     EbhClient,
     EbhError,
@@ -171,6 +173,19 @@ def pause_connection_jobs(connection_id: int, reason: str) -> int:
     )
 
 
+def connection_accounts(connection: Connection) -> mapping.Accounts:
+    """The ledger choices of a connection, as every booking (and its preview) uses them."""
+    overrides = {(row.kind, row.vat_code): row.account for row in connection.overrides.all()}
+    return mapping.Accounts(
+        debtor=connection.debtor_account,
+        creditor=connection.creditor_account,
+        sales_contra=connection.sales_contra_account,
+        purchase_contra=connection.purchase_contra_account,
+        overrides=overrides,
+        cost_centre=connection.default_cost_centre_id,
+    )
+
+
 # --- the drain -------------------------------------------------------------------------------
 
 
@@ -180,6 +195,7 @@ class DrainResult:
     booked: int = 0
     failed: int = 0
     retried: int = 0
+    doubt: int = 0  # left for a person: GetMutaties cannot show whether they arrived
     stopped: str = ""
     # After service trouble: when the first job that was put back is due again.
     resume_at: datetime.datetime | None = None
@@ -281,7 +297,8 @@ class Runner:
         self._accounts = None
         self._admin_key = None
         self._sending = False
-        self._known_codes: set[str] = set()
+        self._known_codes: set[str] = set()  # casefolded: e-Boekhouden ignores case
+        self._last_number: int | None = None
 
     # --- session handling -------------------------------------------------------------------
 
@@ -350,14 +367,28 @@ class Runner:
         if job.in_doubt and self._reconcile(job, mutation):
             return
         self.ensure_relation(job)
-        if not _update(job, state=SyncJob.State.SENDING, in_doubt=True):
+        if not _update(job, state=SyncJob.State.SENDING, in_doubt=True,
+                       sent_after_number=self.last_number()):
             return  # cancelled meanwhile (the connection was ended): send nothing
         self._sending = True
         if isinstance(mutation, InvoiceData):
             mark_invoice_created(job, self.call("AddFactuur", self.client.add_factuur, mutation))
         else:
-            mark_booked(job, self.call("AddMutatie", self.client.add_mutatie, mutation))
+            number = self.call("AddMutatie", self.client.add_mutatie, mutation)
+            mark_booked(job, number)
+            self._last_number = max(self.last_number() or 0, number)
         self.result.booked += 1
+
+    def last_number(self) -> int | None:
+        """The highest mutation number this connection has received since it was connected
+        (to this administration)."""
+        if self._last_number is None:
+            jobs = SyncJob.objects.filter(connection=self.connection,
+                                          mutation_number__isnull=False)
+            if self.connection.connected_at:
+                jobs = jobs.filter(booked_at__gte=self.connection.connected_at)
+            self._last_number = jobs.aggregate(last=Max("mutation_number"))["last"]
+        return self._last_number
 
     def _rejected(
         self, job: SyncJob, mutation: MutationData | InvoiceData, exc: RejectedError
@@ -384,46 +415,70 @@ class Runner:
     def _reconcile(self, job: SyncJob, document: MutationData | InvoiceData) -> bool:
         """Is the booking (or the work order's invoice) already in e-Boekhouden? Looked up by
         invoice number: GetMutaties for bookings, GetFacturen for invoices. If so, record it
-        (True)."""
-        is_invoice = isinstance(document, InvoiceData)
-        operation, lookup = (("GetFacturen", self.client.get_facturen) if is_invoice
-                             else ("GetMutaties", self.client.get_mutaties))
-        found = [
-            row
-            for row in self.call(
-                operation, lookup, invoice_number=document.invoice_number,
+        (True). A booking GetMutaties cannot rule out is left to a person (True as well)."""
+        if isinstance(document, InvoiceData):
+            found = [row.number for row in self.call(
+                "GetFacturen", self.client.get_facturen, invoice_number=document.invoice_number,
                 date_from=document.date - RECONCILE_WINDOW,
                 date_to=document.date + RECONCILE_WINDOW,
-            )
-            if row.relation_code == document.relation_code
-            and (row.number == document.invoice_number if is_invoice
-                 else row.kind == document.kind)
-        ]
+            ) if _same(row.number, document.invoice_number)
+                and _same(row.relation_code, document.relation_code)]
+            if found:
+                mark_invoice_created(job, document.invoice_number, how="reconciled")
+        else:
+            found = self._find_mutation(job, document)
+            if found == [None]:
+                self._ask_a_person(job)
+                return True
+            if found:
+                mark_booked(job, min(found), how="reconciled")
         if not found:
             log_event(job, "reconciled", message="not booked yet")
             return False
-        if is_invoice:
-            mark_invoice_created(job, document.invoice_number, how="reconciled")
-        else:
-            mark_booked(job, min(row.number for row in found), how="reconciled")
         self.result.booked += 1
         return True
+
+    def _find_mutation(self, job: SyncJob, mutation: MutationData) -> list[int | None]:
+        """The numbers of our booking in e-Boekhouden: [] when it is provably not there,
+        [None] when GetMutaties cannot tell.
+
+        A look-up by invoice number searches only the newest 500 mutations of the
+        administration (SOAP_API.md §3.13). When it finds nothing, a second look-up lists the
+        mutations numbered from the last one we had before sending: an answer that still holds
+        that number, or that is not full, shows every mutation made since; one that is full
+        and does not reach back proves nothing."""
+        by_number = self.call(
+            "GetMutaties", self.client.get_mutaties, invoice_number=mutation.invoice_number,
+            date_from=mutation.date - RECONCILE_WINDOW, date_to=mutation.date + RECONCILE_WINDOW,
+        )
+        found = [row.number for row in by_number if _is_booking_of(row, mutation)]
+        if found:
+            return found
+        floor = job.sent_after_number or 0
+        since = self.call(
+            "GetMutaties", self.client.get_mutaties, invoice_number="", date_from=BOOKING_DATES[0],
+            date_to=BOOKING_DATES[1], number_from=max(floor, 1),
+        )
+        found = [row.number for row in since if _is_booking_of(row, mutation)]
+        complete = len(since) < GETMUTATIES_ROW_CAP or floor in {row.number for row in since}
+        return found if found or complete else [None]
+
+    def _ask_a_person(self, job: SyncJob) -> None:
+        message = _(
+            "Sent without an answer, and e-Boekhouden.nl shows only its %(cap)s most recent "
+            "mutations: more were booked since, so we cannot see whether invoice %(number)s "
+            "arrived. Look it up in e-Boekhouden.nl, then book it now or mark it as already "
+            "booked."
+        ) % {"cap": GETMUTATIES_ROW_CAP, "number": job.invoice_number}
+        _update(job, state=SyncJob.State.DOUBT, last_error_code="DOUBT", last_error=message)
+        log_event(job, "doubt", "DOUBT", message)
+        self.result.doubt += 1
 
     # --- building blocks --------------------------------------------------------------------
 
     def accounts(self) -> mapping.Accounts:
         if self._accounts is None:
-            connection = self.connection
-            overrides = {
-                (row.kind, row.vat_code): row.account for row in connection.overrides.all()
-            }
-            self._accounts = mapping.Accounts(
-                debtor=connection.debtor_account,
-                creditor=connection.creditor_account,
-                sales_contra=connection.sales_contra_account,
-                purchase_contra=connection.purchase_contra_account,
-                overrides=overrides,
-            )
+            self._accounts = connection_accounts(self.connection)
         return self._accounts
 
     def build(self, job: SyncJob) -> MutationData | InvoiceData:
@@ -472,13 +527,13 @@ class Runner:
     def ensure_relation(self, job: SyncJob) -> None:
         """Make sure the debtor or creditor exists; a relation we know costs no call."""
         relation = mapping.relation_from_snapshot(self._relation_snapshot(job))
-        if relation.code in self._known_codes:
+        if relation.code.casefold() in self._known_codes:
             return
         links = RelationLink.objects.filter(
-            connection=self.connection, administration=self.admin_key, code=relation.code
+            connection=self.connection, administration=self.admin_key, code__iexact=relation.code
         )
         if links.exists():
-            self._known_codes.add(relation.code)
+            self._known_codes.add(relation.code.casefold())
             return
         try:
             relation_id = self.call("AddRelatie", self.client.add_relatie, relation)
@@ -492,23 +547,35 @@ class Runner:
             defaults={"organization": self.connection.organization, "relation_id": relation_id,
                       "created_by_us": created},
         )
-        self._known_codes.add(relation.code)
+        self._known_codes.add(relation.code.casefold())
         if created:
             log_event(job, "relation_created", message=relation.code)
 
     def _forget_relation(self, job: SyncJob) -> bool:
         code = mapping.relation_from_snapshot(self._relation_snapshot(job)).code
-        self._known_codes.discard(code)
+        self._known_codes.discard(code.casefold())
         deleted, _rows = RelationLink.objects.filter(
-            connection=self.connection, administration=self.admin_key, code=code
+            connection=self.connection, administration=self.admin_key, code__iexact=code
         ).delete()
         return deleted > 0
 
     def _existing_relation_id(self, code: str) -> int:
+        """CREL001: the code is taken (in any case); the relation with that code is ours."""
         rows = self.call("GetRelaties", self.client.get_relaties, code=code)
-        if not rows:
+        matching = [row.id for row in rows if _same(row.code, code)]
+        if not matching:
             raise TransientError(TransientError.MALFORMED, f"relation {code} not found")
-        return rows[0].id
+        return matching[0]
+
+
+def _same(ours: str, theirs: str) -> bool:
+    """Codes and invoice numbers as e-Boekhouden compares them: regardless of case."""
+    return (ours or "").casefold() == (theirs or "").casefold()
+
+
+def _is_booking_of(row, mutation: MutationData) -> bool:
+    return (row.kind == mutation.kind and _same(row.invoice_number, mutation.invoice_number)
+            and _same(row.relation_code, mutation.relation_code))
 
 
 # --- the sweeper -----------------------------------------------------------------------------

@@ -6,6 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from invoicing.models import validate_business_date
 
 
+class DecideForm(forms.Form):
+    """A booking in doubt: send it now, or record that it is already in e-Boekhouden."""
+
+    decision = forms.ChoiceField(choices=[("book", "book"), ("booked", "booked")],
+                                 widget=forms.HiddenInput)
+    mutation_number = forms.IntegerField(
+        label=_("Mutation number in e-Boekhouden.nl (if you know it)"), required=False,
+        min_value=1, max_value=2**63 - 1,
+    )
+
+
 class ExportForm(forms.Form):
     """Pick a period; every finalized invoice in it that is not booked yet is exported."""
 

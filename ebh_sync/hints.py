@@ -50,6 +50,10 @@ HINTS = {
     "CREL001": _("The relation code is already used in e-Boekhouden.nl by another relation."),
     "DATA": _("Complete the invoice's customer or supplier data, then retry."),
     "DUP": _("e-Boekhouden.nl holds this invoice more than once. Remove the extra booking there."),
+    "DOUBT": _(
+        "Search e-Boekhouden.nl for the invoice number (Boekhouden > Mutaties). Not there: "
+        "choose 'Book it now'. There: choose 'Already booked' and enter its mutation number."
+    ),
     "E003.1": _("The monthly limit of e-Boekhouden.nl look-ups is reached; we try again later."),
     "MUT0": _("e-Boekhouden.nl did not book the invoice. Check the description and retry."),
 }

@@ -42,7 +42,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -213,7 +213,7 @@ def product_values(article: Article) -> tuple[dict | None, str]:
     if rate is None:
         return None, _("unknown VAT code %(code)s") % {"code": article.vat_code or "-"}
     try:
-        price = article.sales_price.quantize(Decimal("0.0001"))
+        price = article.sales_price.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
     except InvalidOperation:
         return None, _("unreadable price")
     raw = {"description": article.description, "unit": article.unit, "unit_price": price,

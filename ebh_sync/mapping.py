@@ -14,11 +14,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ebh_sync.client import InvoiceData, InvoiceLine, MutationData, MutationLine, RelationData
+from invoicing.money import CENT, HUNDRED, round_money
 from invoicing.vat import sales_rate
 
 SALES_KIND = "FactuurVerstuurd"
 PURCHASE_KIND = "FactuurOntvangen"
-CENT = Decimal("0.01")
 DESCRIPTION_MAX = 200
 INVOICE_LINES_MAX = 100  # AddFactuur takes 1 to 100 lines (CFACT006)
 LINE_CODE_MAX = 50
@@ -40,6 +40,7 @@ class Accounts:
     sales_contra: str
     purchase_contra: str
     overrides: dict[tuple[str, str], str]  # (kind "sales"/"purchase", BTW code) -> account
+    cost_centre: int = 0  # the connection's default KostenplaatsID; 0 = none
 
     def contra(self, side: str, vat_code: str, line_account: str = "") -> str:
         """A line's own ledger account (from its product) wins, then a per-VAT-code override,
@@ -62,16 +63,18 @@ def relation_from_snapshot(snapshot: dict) -> RelationData:
     return RelationData(business=snapshot.get("kind", "company") != "private", **values)
 
 
-def _rate_lines(side: str, rate, accounts: Accounts, line_accounts: dict[str, Decimal]):
+def _rate_lines(side: str, rate, accounts: Accounts, line_accounts: dict[str, Decimal],
+                exchange_rate: Decimal) -> list[MutationLine]:
     """The booking lines of one VAT rate: one per contra account.
 
     ``line_accounts`` maps a line-level ledger account (a product's own account, "" for
-    none) to the net amount of the invoice lines using it. With one account the rate's
-    stored totals are booked as they are; with several, the rate's EUR totals are split in
-    proportion and the rounding rest goes to the largest part, so the parts add up to the
-    invoice's totals exactly."""
+    none) to the net amount of the invoice lines using it, in the invoice's currency. With
+    one account the rate's stored totals are booked as they are; with several, the rate's
+    EUR totals are apportioned over the accounts (:func:`apportion`), so that every line's
+    VAT is within a cent of its own net x percentage, which e-Boekhouden checks per line,
+    and the lines add up exactly to the totals the invoice shows."""
     vat_code = rate.ebh_code
-    percentage = Decimal(rate.percentage).quantize(CENT)
+    percentage = round_money(Decimal(rate.percentage))
     net_total, vat_total = _eur(rate, "net_amount"), _eur(rate, "vat_amount")
     groups: dict[str, Decimal] = {}
     for line_account, amount in line_accounts.items():
@@ -80,28 +83,41 @@ def _rate_lines(side: str, rate, accounts: Accounts, line_accounts: dict[str, De
     if len(groups) <= 1:
         account = next(iter(groups), accounts.contra(side, vat_code))
         return [MutationLine(net_total, vat_total, net_total + vat_total, vat_code, percentage,
-                             account)]
-    return _split(groups, net_total, vat_total, vat_code, percentage)
-
-
-def _split(groups, net_total, vat_total, vat_code, percentage) -> list[MutationLine]:
-    base = sum(groups.values()) or Decimal(1)
-    nets = {a: (net_total * amount / base).quantize(CENT) for a, amount in groups.items()}
-    vats = {a: (net * percentage / 100).quantize(CENT) for a, net in nets.items()}
-    largest = max(nets, key=lambda a: abs(nets[a]))
-    nets[largest] += net_total - sum(nets.values())
-    vats[largest] += vat_total - sum(vats.values())
+                             account, accounts.cost_centre)]
+    names = sorted(groups)
+    nets = apportion([groups[name] * exchange_rate for name in names], net_total)
+    vats = apportion([net * percentage / HUNDRED for net in nets], vat_total)
     return [
-        MutationLine(nets[a], vats[a], nets[a] + vats[a], vat_code, percentage, a)
-        for a in sorted(groups)
+        MutationLine(net, vat, net + vat, vat_code, percentage, name, accounts.cost_centre)
+        for name, net, vat in zip(names, nets, vats, strict=True)
     ]
+
+
+def apportion(ideals: list[Decimal], total: Decimal) -> list[Decimal]:
+    """Whole cents for ``ideals`` that add up to ``total`` exactly (largest remainder).
+
+    Each part starts as its ideal rounded half up; the cents still missing (or too many) go
+    one by one to the parts whose ideal lies nearest to the next cent in that direction. As
+    long as ``total`` is within half a cent per part of the sum of the ideals (a total
+    rounded once, as an invoice's VAT per rate is), every part ends within one cent of its
+    ideal rounded half up."""
+    parts = [round_money(ideal) for ideal in ideals]
+    missing = int((total - sum(parts, Decimal(0))) / CENT)
+    step = CENT if missing > 0 else -CENT
+    # Nearest first: the part rounded furthest against the direction needs the least push;
+    # among equals the largest part, whose cent weighs least.
+    order = sorted(range(len(parts)),
+                   key=lambda i: (-(ideals[i] - parts[i]) * step, -abs(ideals[i]), i))
+    for turn in range(abs(missing)):
+        parts[order[turn % len(order)]] += step
+    return parts
 
 
 def _eur(rate, field: str) -> Decimal:
     value = getattr(rate, f"{field}_eur", None)
     if value is None:
         value = getattr(rate, field)
-    return Decimal(value).quantize(CENT)
+    return round_money(Decimal(value))
 
 
 def _line_accounts(lines) -> dict[str, dict[str, Decimal]]:
@@ -114,11 +130,13 @@ def _line_accounts(lines) -> dict[str, dict[str, Decimal]]:
     return result
 
 
-def _lines(side: str, vat_totals, lines, accounts: Accounts) -> tuple[MutationLine, ...]:
+def _lines(side: str, vat_totals, lines, accounts: Accounts,
+           exchange_rate: Decimal = Decimal(1)) -> tuple[MutationLine, ...]:
     per_rate = _line_accounts(lines)
     booked: list[MutationLine] = []
     for rate in vat_totals:
-        booked += _rate_lines(side, rate, accounts, per_rate.get(rate.vat_rate, {"": 0}))
+        booked += _rate_lines(side, rate, accounts, per_rate.get(rate.vat_rate, {"": 0}),
+                              exchange_rate)
     return _non_empty(tuple(booked))
 
 
@@ -155,7 +173,7 @@ def sales_mutation(invoice, accounts: Accounts, vat_totals, lines) -> MutationDa
         invoice_number=invoice.number,
         description=description,
         payment_term_days=invoice.payment_term_days,
-        lines=_lines("sales", vat_totals, lines, accounts),
+        lines=_lines("sales", vat_totals, lines, accounts, invoice.exchange_rate or Decimal(1)),
         payment_reference=(invoice.payment_reference or "")[:50],
     )
 
@@ -198,6 +216,7 @@ def _invoice_line(line, accounts: Accounts, article_codes: dict[int, str]) -> In
         code=code, description=line.description, quantity=line.quantity,
         unit=(line.unit or "")[:50], unit_price=line.unit_price, vat_code=vat_code,
         contra_account=accounts.contra("sales", vat_code, line.ledger_account or ""),
+        cost_centre=accounts.cost_centre,
     )
 
 

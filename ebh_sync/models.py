@@ -21,8 +21,10 @@ class SyncJobQuerySet(OrganizationQuerySet):
         return self.filter(state=SyncJob.State.PENDING, next_attempt_at__lte=now)
 
     def needing_attention(self):
-        """Refused or given up, or stopped by a disconnect: each waits for the user's retry."""
-        return self.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED])
+        """Refused or given up, stopped by a disconnect, or in doubt beyond what GetMutaties
+        can show: each waits for the user."""
+        return self.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED,
+                                      SyncJob.State.DOUBT])
 
 
 class SyncJob(OrganizationOwnedModel):
@@ -41,6 +43,9 @@ class SyncJob(OrganizationOwnedModel):
         FAILED = "failed", _("Failed")
         PAUSED = "paused", _("Paused")
         CANCELLED = "cancelled", _("Not booked")
+        # Sent without an answer, and GetMutaties cannot show whether it arrived: a person
+        # looks in e-Boekhouden and decides (book it now, or it is already there).
+        DOUBT = "doubt", _("Needs a decision")
 
     connection = models.ForeignKey(
         "connections.Connection", on_delete=models.PROTECT, related_name="sync_jobs"
@@ -66,6 +71,12 @@ class SyncJob(OrganizationOwnedModel):
     # True while a request may have reached the service without us seeing the answer: the
     # next attempt first asks GetMutaties whether the booking is already there.
     in_doubt = models.BooleanField(_("in doubt"), default=False)
+    # The highest mutation number the connection had received when this job was last sent.
+    # GetMutaties shows only the newest 500 mutations: "not found" proves the booking did not
+    # arrive only when the answer reaches back to this number.
+    sent_after_number = models.BigIntegerField(
+        _("last mutation number before sending"), null=True, blank=True
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     mutation_number = models.BigIntegerField(_("mutation number"), null=True, blank=True)
@@ -336,3 +347,59 @@ class ArticleLink(OrganizationOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.code} → {self.product_id}"
+
+
+class ReconciliationReport(OrganizationOwnedModel):
+    """One check of a period (Instellingen > Verbindingen > Controle): what we booked against
+    what e-Boekhouden holds (ebh_sync.reconcile), with its progress and result rows."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    # Outcomes (ebh_sync.reconcile.OUTCOMES) that ask the user to look.
+    PROBLEMS = ("missing", "twice", "not_ours", "amount")
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.CASCADE, related_name="reconciliation_reports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("up to and including"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    # GetMutaties calls: estimated before the start (the budget check) and made.
+    planned_calls = models.PositiveIntegerField(_("calls needed"), default=0)
+    # At most this many (the report's share of the month, at the start): should e-Boekhouden
+    # hold more mutations than we knew of, the rest is left unread, and noted.
+    call_limit = models.PositiveIntegerField(_("call limit"), default=0)
+    calls = models.PositiveIntegerField(_("calls"), default=0)
+    percent = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)  # outcome -> rows
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("reconciliation report")
+        verbose_name_plural = _("reconciliation reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["connection", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.date_from:%Y-%m-%d}..{self.date_to:%Y-%m-%d} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def problem_count(self) -> int:
+        return sum(self.counts.get(outcome, 0) for outcome in self.PROBLEMS)

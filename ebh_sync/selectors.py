@@ -38,9 +38,16 @@ def badge_for_job(job: SyncJob | None) -> Badge:
         return _work_order_badge(job)
     state = job.state
     if state == SyncJob.State.BOOKED:
+        if job.mutation_number is None:  # confirmed by the user, number not given
+            return Badge(_("booked"), "badge-success", _("Booked in e-Boekhouden.nl"))
         return Badge(
             _("booked #%(number)s") % {"number": job.mutation_number}, "badge-success",
             _("Booked in e-Boekhouden.nl as mutation %(number)s") % {"number": job.mutation_number},
+        )
+    if state == SyncJob.State.DOUBT:
+        return Badge(
+            _("check needed"), "badge-warning", job.last_error, detail=job.last_error,
+            url=reverse("ebh_sync:decide", args=[job.pk]), link_label=_("Decide"),
         )
     if state == SyncJob.State.FAILED:
         reason = f"{job.last_error_code}: {job.last_error}".strip(": ")

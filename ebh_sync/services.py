@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from connections.models import Connection
+from ebh_sync.engine import log_event
 from ebh_sync.models import (
     ExportBatch,
     ImportRun,
@@ -141,8 +142,6 @@ RETRYABLE_STATES = [SyncJob.State.FAILED, SyncJob.State.CANCELLED]
 @transaction.atomic
 def jobs_retry(*, organization, job_ids: list[int]) -> int:
     """Queue failed (or cancelled) jobs again, at once and with fresh attempts."""
-    from ebh_sync.engine import log_event
-
     connection = active_connection(organization)
     if connection is None:
         return 0
@@ -160,6 +159,44 @@ def jobs_retry(*, organization, job_ids: list[int]) -> int:
     if jobs and state == SyncJob.State.PENDING:
         publish_drain(connection.pk)
     return len(jobs)
+
+
+def _doubtful_job(organization, job_id: int) -> SyncJob | None:
+    return (SyncJob.objects.for_organization(organization).select_for_update()
+            .filter(pk=job_id, state=SyncJob.State.DOUBT).first())
+
+
+@transaction.atomic
+def job_book_now(*, organization, job_id: int, user) -> bool:
+    """The user looked in e-Boekhouden and the booking is not there: send it, no look-up
+    first. (Should it be there after all, the invoice number is refused and shown.)"""
+    job = _doubtful_job(organization, job_id)
+    connection = active_connection(organization)
+    if job is None or connection is None:
+        return False
+    job.state = SyncJob.State.PENDING if connection.can_sync else SyncJob.State.PAUSED
+    job.in_doubt, job.attempts, job.next_attempt_at = False, 0, timezone.now()
+    job.connection = connection
+    job.save(update_fields=["state", "in_doubt", "attempts", "next_attempt_at", "connection",
+                            "updated_at"])
+    log_event(job, "decided_book", message=str(user))
+    if job.state == SyncJob.State.PENDING:
+        publish_drain(connection.pk)
+    return True
+
+
+@transaction.atomic
+def job_mark_booked(*, organization, job_id: int, user, mutation_number: int | None) -> bool:
+    """The user found the booking in e-Boekhouden: record it, with its number if given."""
+    job = _doubtful_job(organization, job_id)
+    if job is None:
+        return False
+    job.state, job.in_doubt, job.mutation_number = SyncJob.State.BOOKED, False, mutation_number
+    job.booked_at, job.last_error_code, job.last_error = timezone.now(), "", ""
+    job.save(update_fields=["state", "in_doubt", "mutation_number", "booked_at",
+                            "last_error_code", "last_error", "updated_at"])
+    log_event(job, "decided_booked", message=f"{user}: Mutatienummer {mutation_number or '?'}")
+    return True
 
 
 @transaction.atomic

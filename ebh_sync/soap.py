@@ -30,6 +30,7 @@ from zeep.wsdl import Document
 from ebh_sync.client import (
     Administration,
     Article,
+    CostCentre,
     Credentials,
     EbhClient,
     EbhError,
@@ -186,6 +187,21 @@ class SoapClient(EbhClient):
             for row in rows
         ]
 
+    @sensitive_variables()
+    def get_kostenplaatsen(self, session: Session) -> list[CostCentre]:
+        # 0 and "" mean "no filter" (SOAP_API.md §2): every cost centre of the administration.
+        result = self._data_call(
+            "GetKostenplaatsen", session,
+            cFilter={"KostenplaatsID": 0, "KostenplaatsParentID": 0, "Omschrijving": ""},
+        )
+        return [
+            CostCentre(
+                id=int(getattr(row, "KostenplaatsId", 0) or 0),
+                description=_text(row, "Omschrijving"),
+                parent_id=int(getattr(row, "KostenplaatsParentId", 0) or 0),
+            )
+            for row in _rows(result, "Kostenplaatsen", "cKostenplaats")
+        ]
 
     # --- relations and mutations --------------------------------------------------------------
 
@@ -247,12 +263,17 @@ class SoapClient(EbhClient):
         invoice_number: str,
         date_from: datetime.date,
         date_to: datetime.date,
+        number_from: int = 0,
+        number_to: int = 0,
     ) -> list[MutationSummary]:
+        window = {"MutatieNrVan": number_from} if number_from else {}
+        if number_to:
+            window["MutatieNrTm"] = number_to
         result = self._data_call(
             "GetMutaties", session,
             cFilter={
                 "MutatieNr": 0, "Factuurnummer": invoice_number,
-                "DatumVan": date_from, "DatumTm": date_to,
+                "DatumVan": date_from, "DatumTm": date_to, **window,
             },
         )
         return [_mutation_summary(row) for row in _rows(result, "Mutaties", "cMutatieList")]
@@ -329,7 +350,7 @@ def _mutation_payload(mutation: MutationData) -> dict:
             "BedragInvoer": line.net, "BedragExclBTW": line.net, "BedragBTW": line.vat,
             "BedragInclBTW": line.gross, "BTWCode": line.vat_code,
             "BTWPercentage": line.vat_percentage, "TegenrekeningCode": line.contra_account,
-            "KostenplaatsID": 0,
+            "KostenplaatsID": line.cost_centre,
         }
         for line in mutation.lines
     ]
@@ -349,7 +370,7 @@ def _invoice_payload(invoice: InvoiceData) -> dict:
             "Aantal": line.quantity, "Eenheid": line.unit, "Code": line.code,
             "Omschrijving": line.description, "PrijsPerEenheid": line.unit_price,
             "BTWCode": line.vat_code, "TegenrekeningCode": line.contra_account,
-            "KostenplaatsID": 0,
+            "KostenplaatsID": line.cost_centre,
         }
         for line in invoice.lines
     ]

@@ -6,6 +6,7 @@ from celery import shared_task
 from ebh_sync import engine
 from ebh_sync.imports import run_import
 from ebh_sync.models import ImportRun
+from ebh_sync.reconcile import run_report
 from ebh_sync.services import (
     clear_wake,
     imports_start_all,
@@ -52,3 +53,9 @@ def periodic_import_task() -> int:
     for connection in connections:
         imports_start_all(connection=connection, trigger=ImportRun.Trigger.PERIODIC)
     return len(connections)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reconcile_report_task(report_id: int) -> None:
+    """One reconciliation report (ebh_sync.reconcile); the report row holds progress."""
+    run_report(report_id)

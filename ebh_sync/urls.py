@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ebh_sync import import_views, views
+from ebh_sync import import_views, report_views, views
 
 app_name = "ebh_sync"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("settings/connections/errors/", views.errors, name="errors"),
     path("settings/connections/errors/retry/", views.retry_bulk, name="retry_bulk"),
     path("sync/jobs/<int:pk>/retry/", views.retry, name="retry"),
+    path("sync/jobs/<int:pk>/decide/", views.decide, name="decide"),
     path("settings/connections/export/", views.export, name="export"),
     path("settings/connections/export/<int:pk>/", views.export_detail, name="export_detail"),
     path(
@@ -30,4 +31,15 @@ urlpatterns = [
     path("settings/connections/differences/", import_views.conflicts, name="conflicts"),
     path("settings/connections/differences/<int:pk>/", import_views.conflict_resolve,
          name="conflict_resolve"),
+]
+
+# Controle: reconciliation reports (ebh_sync.report_views)
+urlpatterns += [
+    path("settings/connections/check/", report_views.report_list, name="reports"),
+    path("settings/connections/check/<int:pk>/", report_views.report_detail,
+         name="report_detail"),
+    path("settings/connections/check/<int:pk>/progress/", report_views.report_progress,
+         name="report_progress"),
+    path("settings/connections/check/<int:pk>/csv/", report_views.report_csv,
+         name="report_csv"),
 ]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
 from ebh_sync import selectors, services
-from ebh_sync.forms import ExportForm
+from ebh_sync.forms import DecideForm, ExportForm
 from ebh_sync.models import ExportBatch, SyncJob
 
 
@@ -50,6 +50,30 @@ def retry(request, pk: int):
     ):
         back = "ebh_sync:errors"  # never send the user on to another site
     return redirect(back)
+
+
+@organization_required
+def decide(request, pk: int):
+    """A booking GetMutaties cannot confirm: the user looks in e-Boekhouden and decides."""
+    job = get_for_org_or_404(request, SyncJob, pk=pk)
+    form = DecideForm(request.POST or None)
+    if job.state != SyncJob.State.DOUBT:
+        messages.info(request, _("This booking no longer waits for a decision."))
+        return redirect("ebh_sync:errors")
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["decision"] == "book":
+            services.job_book_now(organization=request.organization, job_id=job.pk,
+                                  user=request.user)
+            messages.success(request, _("The booking is sent to e-Boekhouden.nl again."))
+        else:
+            services.job_mark_booked(organization=request.organization, job_id=job.pk,
+                                     user=request.user,
+                                     mutation_number=form.cleaned_data["mutation_number"])
+            messages.success(request, _("Recorded as booked in e-Boekhouden.nl."))
+        return redirect("ebh_sync:errors")
+    return render(request, "ebh_sync/decide.html", {
+        "job": selectors.hinted([job])[0], "form": form, "settings_section": "connections",
+    })
 
 
 @organization_required

@@ -2,7 +2,7 @@
 the organization may do everything with work orders (not only owners)."""
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
@@ -114,8 +114,9 @@ def _initial(request, work_order: WorkOrder | None) -> dict:
 def _plain(value: Decimal, places: int = 0) -> Decimal:
     """3.00 -> 3 and 52.5000 -> 52.50 in the editor (the stored value is unchanged)."""
     value = value.normalize()
-    return value.quantize(Decimal(1).scaleb(-places)) if -value.as_tuple().exponent < places \
-        else value
+    if -value.as_tuple().exponent >= places:
+        return value
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _line_initial(work_order: WorkOrder | None) -> list[dict]:

@@ -46,8 +46,9 @@ def test_defaults_are_preselected_and_fitting_accounts_come_first(client_a, acco
     assert form["purchase_contra_account"].value() == "4000"
     assert form["debtor_account"].value() == "1300"
     assert form["creditor_account"].value() == "1600"
-    assert form.fields["debtor_account"].choices[0][0] == "Voorgesteld"
-    assert [code for code, _ in form.fields["debtor_account"].choices[0][1]] == ["1300"]
+    # Only debtors accounts (DEB) for the debtors account.
+    assert [code for code, _ in form.fields["debtor_account"].choices] == ["1300"]
+    assert form.fields["sales_contra_account"].choices[0][0] == "Voorgesteld"
     revenue = [code for code, _ in form.fields["sales_contra_account"].choices[0][1]]
     assert revenue[:4] == ["8000", "8010", "8100", "8140"]  # revenue accounts first
     costs = [code for code, _ in form.fields["purchase_contra_account"].choices[0][1]]

@@ -5,7 +5,14 @@ import datetime
 from django.urls import reverse
 
 from connections.models import Connection
-from ebh_sync.models import ExportBatch, ImportRun, RelationConflict, RelationLink, SyncJob
+from ebh_sync.models import (
+    ExportBatch,
+    ImportRun,
+    ReconciliationReport,
+    RelationConflict,
+    RelationLink,
+    SyncJob,
+)
 from tests.invoicing.factories import make_sent
 
 
@@ -23,6 +30,12 @@ def _job(org_a, user_a) -> SyncJob:
 
 def _retry(org_a, user_a):
     return "post", reverse("ebh_sync:retry", args=[_job(org_a, user_a).pk])
+
+
+def _decide(org_a, user_a):
+    job = _job(org_a, user_a)
+    SyncJob.objects.filter(pk=job.pk).update(state=SyncJob.State.DOUBT)
+    return "post", reverse("ebh_sync:decide", args=[job.pk])
 
 
 def _export_detail(org_a, user_a):
@@ -59,11 +72,26 @@ def _conflict_resolve(org_a, user_a):
     return "post", reverse("ebh_sync:conflict_resolve", args=[conflict.pk])
 
 
+def _report(org_a) -> ReconciliationReport:
+    connection = Connection.objects.get_or_create(
+        organization=org_a, defaults={"status": Connection.Status.CONNECTED})[0]
+    return ReconciliationReport.objects.create(
+        organization=org_a, connection=connection, date_from=datetime.date(2026, 3, 1),
+        date_to=datetime.date(2026, 3, 31), state=ReconciliationReport.State.DONE)
+
+
+def _report_url(name: str):
+    return lambda org_a, user_a: ("get", reverse(name, args=[_report(org_a).pk]))
+
+
 CASES = {
+    **{name: _report_url(name) for name in (
+        "ebh_sync:report_detail", "ebh_sync:report_progress", "ebh_sync:report_csv")},
     "ebh_sync:import_detail": _import_detail,
     "ebh_sync:import_progress": _import_progress,
     "ebh_sync:conflict_resolve": _conflict_resolve,
     "ebh_sync:retry": _retry,
+    "ebh_sync:decide": _decide,
     "ebh_sync:export_detail": _export_detail,
     "ebh_sync:export_progress": _export_progress,
 }
