@@ -28,7 +28,7 @@ import datetime
 import json
 import os
 import sys
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def _mutation(invoice_number: str, relation: str, date: datetime.date, net: Decimal):
     from ebh_sync.client import MutationData, MutationLine
 
-    vat = (net * Decimal("0.21")).quantize(Decimal("0.01"))
+    vat = (net * Decimal("0.21")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return MutationData(
         kind="FactuurVerstuurd", date=date, account="1300", relation_code=relation,
         invoice_number=invoice_number, description=f"Factuur {invoice_number}",

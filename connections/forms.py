@@ -10,11 +10,13 @@ from connections.models import (
     DEFAULT_DEBTOR_ACCOUNT,
     DEFAULT_PURCHASE_CONTRA_ACCOUNTS,
     DEFAULT_SALES_CONTRA_ACCOUNT,
+    PREFERRED_PREFIXES,
     PURCHASE_VAT_CODES,
     SALES_VAT_CODES,
     Connection,
     InvoiceMode,
     LedgerOverride,
+    prefix_rank,
 )
 
 
@@ -71,12 +73,9 @@ PREFERRED_DEFAULTS = {
     "debtor_account": (DEFAULT_DEBTOR_ACCOUNT,),
     "creditor_account": (DEFAULT_CREDITOR_ACCOUNT,),
 }
-# The chart does not say whether a VW account is revenue or costs; the usual Dutch chart puts
-# revenue under 8xxx and costs under 4xxx-7xxx, so those come first. Every VW account stays
-# on offer: a bookkeeper may have a reason for any of them.
-PREFERRED_PREFIXES = {
-    "sales_contra_account": ("8",),
-    "purchase_contra_account": ("4", "7", "5", "6"),
+FIELD_PREFIXES = {
+    "sales_contra_account": PREFERRED_PREFIXES["sales"],
+    "purchase_contra_account": PREFERRED_PREFIXES["purchase"],
 }
 REFUSALS = {
     "VW": _("%(account)s (category %(category)s) is not a profit and loss account: choose an "
@@ -92,23 +91,16 @@ LOW_RATE_FIELD = "override_sales_LAAG_VERK_9"
 LOW_RATE_NAME = re.compile(r"laag|(?<!\d)9\s?%|\blow\b", re.IGNORECASE)
 
 
-def _prefix_rank(code: str, prefixes: tuple[str, ...]) -> int:
-    for position, prefix in enumerate(prefixes):
-        if code.startswith(prefix):
-            return position
-    return len(prefixes)
-
-
 def ledger_choices(ledgers, category: str, prefixes: tuple[str, ...] = ()) -> list:
     """The accounts of ``category`` only; with ``prefixes``, grouped: those accounts first."""
     fitting = sorted((lg for lg in ledgers if lg.category == category),
-                     key=lambda lg: (_prefix_rank(lg.code, prefixes), lg.code))
+                     key=lambda lg: (prefix_rank(lg.code, prefixes), lg.code))
     if not prefixes:
         return [(lg.code, lg.label) for lg in fitting]
     first = [(lg.code, lg.label) for lg in fitting
-             if _prefix_rank(lg.code, prefixes) < len(prefixes)]
+             if prefix_rank(lg.code, prefixes) < len(prefixes)]
     rest = [(lg.code, lg.label) for lg in fitting
-            if _prefix_rank(lg.code, prefixes) == len(prefixes)]
+            if prefix_rank(lg.code, prefixes) == len(prefixes)]
     groups = [(_("Suggested"), first), (_("Other profit and loss accounts"), rest)]
     return [group for group in groups if group[1]]
 
@@ -142,7 +134,7 @@ class LedgerField(forms.ChoiceField):
 
     def first_code(self) -> str:
         codes = [code for code, lg in self.chart.items() if lg.category == self.category]
-        return min(codes, key=lambda code: (_prefix_rank(code, self.prefixes), code), default="")
+        return min(codes, key=lambda code: (prefix_rank(code, self.prefixes), code), default="")
 
     def offers(self, code: str) -> bool:
         ledger = self.chart.get(code)
@@ -200,7 +192,7 @@ class LedgerForm(forms.Form):
 
     def _set_up_main(self, name: str) -> None:
         field = self.fields[name]
-        field.offer(self.available.ledgers, PREFERRED_PREFIXES.get(name, ()))
+        field.offer(self.available.ledgers, FIELD_PREFIXES.get(name, ()))
         if not field.choices:
             self.chart_gaps.append(_(
                 "The chart of accounts of this administration has no account of category "
@@ -222,7 +214,7 @@ class LedgerForm(forms.Form):
     def _add_override(self, kind: str, vat_code: str, vat_label, stored: str) -> None:
         name = f"override_{kind}_{vat_code}"
         field = LedgerField(category="VW", label=vat_label, required=False)
-        field.offer(self.available.ledgers, PREFERRED_PREFIXES[f"{kind}_contra_account"],
+        field.offer(self.available.ledgers, PREFERRED_PREFIXES[kind],
                     blank=_("Use the default"))
         field.initial = stored if field.offers(stored) else ""
         if stored and not field.offers(stored):

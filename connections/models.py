@@ -50,6 +50,19 @@ class InvoiceMode(models.TextChoices):
     INVOICE_MODULE = "invoice_module", _("As an invoice in the invoicing module of e-Boekhouden.nl")
 
 
+# The chart does not say whether a VW account is revenue or costs; the usual Dutch chart puts
+# revenue under 8xxx and costs under 4xxx-7xxx, so those come first. Every VW account stays
+# on offer: a bookkeeper may have a reason for any of them.
+PREFERRED_PREFIXES = {"sales": ("8",), "purchase": ("4", "7", "5", "6")}
+
+
+def prefix_rank(code: str, prefixes: tuple[str, ...]) -> int:
+    for position, prefix in enumerate(prefixes):
+        if code.startswith(prefix):
+            return position
+    return len(prefixes)
+
+
 class Connection(OrganizationOwnedModel):
     """One per organization. The three codes are stored only as ciphertext bound to the
     organization (see connections/crypto.py); read them with :meth:`credential`."""
@@ -92,6 +105,12 @@ class Connection(OrganizationOwnedModel):
     default_cost_centre_name = models.CharField(
         _("default cost centre name"), max_length=100, blank=True
     )
+    # The chart of accounts and the cost centres as last read while configuring, so pages
+    # (line editors, the booking preview) offer and check them without a call to the service:
+    # [{"code", "description", "category"}] and [{"id", "label"}].
+    chart = models.JSONField(_("chart of accounts"), default=list, blank=True)
+    cost_centres = models.JSONField(_("cost centres"), default=list, blank=True)
+    chart_read_at = models.DateTimeField(_("chart read at"), null=True, blank=True)
     invoice_mode = models.CharField(
         _("work order invoices"), max_length=20, choices=InvoiceMode.choices,
         default=InvoiceMode.BOOKING,
@@ -145,6 +164,17 @@ class Connection(OrganizationOwnedModel):
     @property
     def has_credentials(self) -> bool:
         return all(getattr(self, f"{name}_encrypted") for name in SECRET_FIELDS)
+
+    def chart_choices(self, kind: str) -> list[tuple[str, str]]:
+        """The profit and loss accounts of the stored chart for "sales" or "purchase" lines,
+        the usual ones for that side first, as (code, description)."""
+        prefixes = PREFERRED_PREFIXES[kind]
+        accounts = sorted((a for a in self.chart if a.get("category") == "VW"),
+                          key=lambda a: (prefix_rank(a["code"], prefixes), a["code"]))
+        return [(a["code"], a["description"]) for a in accounts]
+
+    def cost_centre_choices(self) -> list[tuple[int, str]]:
+        return [(c["id"], c["label"]) for c in self.cost_centres]
 
     @property
     def is_configured(self) -> bool:

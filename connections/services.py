@@ -299,6 +299,7 @@ def connection_configure(
     connection.sales_contra_account = sales_contra_account
     connection.purchase_contra_account = purchase_contra_account
     _set_cost_centre(connection, choices, cost_centre_id)
+    _keep_chart(connection, choices)
     connection.configured_at = timezone.now()
     if invoicing is not None:
         for name, value in vars(invoicing).items():
@@ -320,6 +321,17 @@ def _set_cost_centre(connection: Connection, choices: ConfigureChoices, c_id: in
     name = choices.cost_centre_labels().get(c_id, "")
     connection.default_cost_centre_id = c_id if name else 0
     connection.default_cost_centre_name = name[:100]
+
+
+def _keep_chart(connection: Connection, choices: ConfigureChoices) -> None:
+    connection.chart = [
+        {"code": lg.code, "description": lg.description, "category": lg.category}
+        for lg in choices.ledgers
+    ]
+    connection.cost_centres = [
+        {"id": c_id, "label": label} for c_id, label in choices.cost_centre_labels().items()
+    ]
+    connection.chart_read_at = timezone.now()
 
 
 # --- Action needed and a new security code 1 -----------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from .errors import BusinessError
 from .sessions import Session
 from .settings import Settings
+from .store import fold
 
 CENT = Decimal("0.01")
 MIN_BOOKING_DATE = dt.date(1980, 1, 1)
@@ -39,7 +40,7 @@ def to_cents(value: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(CENT)
+    return (Decimal(cents) / 100).quantize(CENT, rounding=ROUND_HALF_UP)  # exact anyway
 
 
 def text(values: dict[str, Any] | None, name: str) -> str:
@@ -66,8 +67,9 @@ def ledger_by_code(conn: sqlite3.Connection, admin_id: int, code: str) -> sqlite
 
 
 def relation_by_code(conn: sqlite3.Connection, admin_id: int, code: str) -> sqlite3.Row | None:
+    """The relation with this code in any case (``k001`` finds ``K001``)."""
     return conn.execute(
-        "SELECT * FROM relations WHERE admin_id = ? AND code = ?", (admin_id, code)
+        "SELECT * FROM relations WHERE admin_id = ? AND fold(code) = ?", (admin_id, fold(code))
     ).fetchone()
 
 

@@ -1,7 +1,19 @@
 """Every business error code the sandbox emits, with a Dutch description.
 
-Codes from the manual (MAN §10) keep their meaning. Codes marked ``# sandbox`` are ours, for
-cases the manual does not cover; clients must branch on the code only, never on the text.
+Codes from the manual (MAN §10) keep their meaning; ``CREL001`` and the undotted ``E0023`` are
+what public clients report from the live service. Codes marked ``# sandbox`` are the sandbox's
+own, for cases the manual does not cover, and no product behaviour may depend on them or on any
+description text (clients branch on the code only):
+
+* ``CREL002`` relation not found (UpdateRelatie), ``CREL003`` code missing, ``CREL004`` name
+  missing, ``CREL005`` BP not B/P, ``CREL006`` field too long;
+* ``CGB003`` / ``CGB003.1`` field too long, ``CGB004.1`` ledger not found (Update);
+* ``CSAL001`` GetSaldo of an unknown ledger;
+* ``CMUT030`` cost centre does not exist, ``CMUT031`` field too long (not Omschrijving: that
+  answers Mutatienummer 0 without a code), ``CMUT032`` Betalingstermijn not a number of days;
+* ``CFACT043`` field too long.
+
+:data:`SANDBOX_CODES` lists them; a test keeps the list, the markers and this text in step.
 """
 
 from __future__ import annotations
@@ -53,7 +65,9 @@ ERRORS: dict[str, str] = {
     "CMUT008": "Onbekend soort mutatie.",
     "CMUT010": "Bedrag excl. BTW plus BTW is niet gelijk aan bedrag incl. BTW.",
     "CMUT010.1": "BTW-bedrag komt niet overeen met bedrag excl. BTW maal percentage.",
-    "CMUT011": "BTW-code is niet geldig voor dit soort mutatie.",
+    # Also a BTW code that does not fit the line's percentage, VAT or date (manual: CMUT011
+    # is printed under both "VAT code not valid" and the VAT arithmetic).
+    "CMUT011": "BTW-code is niet geldig voor dit soort mutatie of dit percentage.",
     "CMUT012": "Tegenrekening onbekend of ongeldige categorie.",
     "CMUT013": "Factuurnummer ontbreekt.",
     "CMUT014": "Relatiecode of betalingstermijn ontbreekt.",
@@ -71,7 +85,7 @@ ERRORS: dict[str, str] = {
     "CMUT027": "Tegenrekening moet een debiteurenrekening zijn.",
     "CMUT028": "Tegenrekening moet een crediteurenrekening zijn.",
     "CMUT030": "Kostenplaats bestaat niet.",  # sandbox
-    "CMUT031": "Veld is te lang.",  # sandbox (e.g. Omschrijving > 200)
+    "CMUT031": "Veld is te lang.",  # sandbox (not Omschrijving: that answers Mutatienummer 0)
     "CMUT032": "Betalingstermijn moet een aantal dagen zijn.",  # sandbox
     "CMUT033": "Ongeldige BTW-code.",
     # Invoices (invoicing module)
@@ -99,6 +113,13 @@ ERRORS: dict[str, str] = {
     "CFACT043": "Veld is te lang.",  # sandbox
     "CFACT212": "Kostenplaats bestaat niet.",
 }
+
+
+SANDBOX_CODES = frozenset({
+    "CREL002", "CREL003", "CREL004", "CREL005", "CREL006", "CGB003", "CGB003.1", "CGB004.1",
+    "CSAL001", "CMUT030", "CMUT031", "CMUT032", "CFACT043",
+})
+assert set(ERRORS) >= SANDBOX_CODES
 
 
 class BusinessError(Exception):

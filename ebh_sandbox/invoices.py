@@ -31,7 +31,7 @@ from .context import (
 )
 from .errors import require
 from .mutations import Line, book
-from .store import next_number, now
+from .store import fold, next_number, now
 
 INVOICE_LIMITS = {
     "Factuurnummer": 50,
@@ -57,18 +57,21 @@ GroupKey = tuple[str, str, int]
 _INVOICES_WITH_PAID = (
     "SELECT i.*, COALESCE((SELECT SUM(p.total_cents) FROM mutations p "
     "  WHERE p.admin_id = i.admin_id AND p.soort = 'FactuurbetalingOntvangen' "
-    "  AND p.relatie_code = i.relatiecode AND p.factuurnummer = i.factuurnummer), 0) AS paid "
+    "  AND fold(p.relatie_code) = fold(i.relatiecode) "
+    "  AND fold(p.factuurnummer) = fold(i.factuurnummer)), 0) AS paid "
     "FROM invoices i"
 )  # (BTW code, contra account, cost centre)
 
 
 def add_factuur(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     fact = req.get("oFact") or {}
-    _check_header(ctx, fact)
+    relation = _check_header(ctx, fact)
+    # Stored and booked under the relation's own code, whatever case was sent.
+    fact = {**fact, "Relatiecode": relation["code"]}
     lines = (fact.get("Regels") or {}).get("cFactuurRegel") or []
     require(1 <= len(lines) <= 100, "CFACT006", f"{len(lines)} regels")
     for number, line in enumerate(lines, start=1):
-        _check_line(ctx, line or {}, f"regel {number}")
+        _check_line(ctx, line or {}, f"regel {number}", fact["Datum"])
     number = _invoice_number(ctx, text(fact, "Factuurnummer"))
     groups = _group_lines(lines, fact["Datum"])
     mutatie_nr = None
@@ -78,10 +81,12 @@ def add_factuur(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     return {"Factuurnummer": number}
 
 
-def _check_header(ctx: Ctx, fact: dict[str, Any]) -> None:
+def _check_header(ctx: Ctx, fact: dict[str, Any]) -> sqlite3.Row:
+    """Check the invoice's header fields; return its relation."""
     relatiecode = text(fact, "Relatiecode")
     require(relatiecode, "CFACT024")
-    require(relation_by_code(ctx.conn, ctx.admin_id, relatiecode), "CFACT025", relatiecode)
+    relation = relation_by_code(ctx.conn, ctx.admin_id, relatiecode)
+    require(relation, "CFACT025", relatiecode)
     require(in_booking_range(fact.get("Datum")), "CFACT004")
     # 0 is the "not set" placeholder for longs (MAN §2), so it reads as a missing term.
     require((fact.get("Betalingstermijn") or 0) > 0, "CFACT014")
@@ -96,15 +101,20 @@ def _check_header(ctx: Ctx, fact: dict[str, Any]) -> None:
             for name, code in fields:
                 require(text(fact, name), code)
     check_lengths(fact, INVOICE_LIMITS, "CFACT043")
+    return relation
 
 
-def _check_line(ctx: Ctx, line: dict[str, Any], where: str) -> None:
+def _check_line(ctx: Ctx, line: dict[str, Any], where: str, datum: dt.date) -> None:
     require(text(line, "Code"), "CFACT037", where)
     require(text(line, "Omschrijving"), "CFACT039", where)
     code = text(line, "BTWCode")
     require(code, "CFACT038", where)
     vat = chart.VAT_CODES.get(code)
     require(vat and vat.side in ("sales", "any"), "CFACT042", f"{where}: {code}")
+    assert vat is not None
+    # The module applies the code's own rate on the invoice date; a code that has none then
+    # (LAAG_VERK from 2019, LAAG_VERK_9 before 2019) is refused like an unknown code.
+    require(vat.valid_on(datum), "CFACT042", f"{where}: {code} op {datum.isoformat()}")
     contra = text(line, "TegenrekeningCode")
     require(contra, "CFACT040", where)
     ledger = ledger_by_code(ctx.conn, ctx.admin_id, contra)
@@ -116,13 +126,15 @@ def _check_line(ctx: Ctx, line: dict[str, Any], where: str) -> None:
 
 
 def _number_taken(conn: sqlite3.Connection, admin_id: int, number: str) -> bool:
+    """Whether an invoice or a sales booking has this number, in any case."""
     invoice = conn.execute(
-        "SELECT 1 FROM invoices WHERE admin_id = ? AND factuurnummer = ?", (admin_id, number)
+        "SELECT 1 FROM invoices WHERE admin_id = ? AND fold(factuurnummer) = ?",
+        (admin_id, fold(number)),
     ).fetchone()
     booking = conn.execute(
         "SELECT 1 FROM mutations WHERE admin_id = ? AND soort = 'FactuurVerstuurd' "
-        "AND factuurnummer = ?",
-        (admin_id, number),
+        "AND fold(factuurnummer) = ?",
+        (admin_id, fold(number)),
     ).fetchone()
     return bool(invoice or booking)
 
@@ -222,9 +234,9 @@ def _jsonable(value: Any) -> Any:
 def get_facturen(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     flt = req.get("cFilter") or {}
     clauses, params = ["i.admin_id = ?"], [ctx.admin_id]
-    for clause, value in (
-        ("i.factuurnummer = ?", text(flt, "Factuurnummer")),
-        ("i.relatiecode = ?", text(flt, "Relatiecode")),
+    for clause, value in (  # codes and numbers match in any case, as everywhere
+        ("fold(i.factuurnummer) = ?", fold(text(flt, "Factuurnummer"))),
+        ("fold(i.relatiecode) = ?", fold(text(flt, "Relatiecode"))),
         ("i.datum >= ?", flt.get("DatumVan") and flt["DatumVan"].isoformat()),
         ("i.datum <= ?", flt.get("DatumTm") and flt["DatumTm"].isoformat()),
     ):

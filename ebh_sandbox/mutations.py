@@ -3,6 +3,10 @@
 Validation follows SOAP_API.md §3.12 in a fixed order, header checks before line checks, and
 the first failure wins (the real order is unknown). A booking is stored with its lines and with
 double-entry postings (debit positive, credit negative) that GetSaldo/GetSaldi add up.
+
+A booking that passes every check but whose Omschrijving is longer than 200 characters is not
+stored and is answered with Mutatienummer 0 and no error code, as public clients report the
+real service does (SOAP_API.md §3.12, §10 item 5): the failure happens where it is stored.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from .context import (
 )
 from .errors import require
 from .settings import BOOKABLE_KINDS
-from .store import next_number, now
+from .store import fold, next_number, now
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,10 @@ HEADER_LIMITS = {
     "RelatieCode": 15,
     "Factuurnummer": 50,
     "Boekstuk": 50,
-    "Omschrijving": 200,
     "Betalingstermijn": 4,
     "Betalingskenmerk": 50,
 }
+DESCRIPTION_LIMIT = 200  # longer: Mutatienummer 0 without an error code (see the docstring)
 # Error codes per link type: (number missing, relation missing, relation unknown).
 LINK_CODES = {"invoice": ("CMUT013", "CMUT014", "CMUT017"),
               "payment": ("CMUT023", "CMUT024", "CMUT025")}
@@ -96,12 +100,15 @@ def add_mutatie(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     _check_texts(mut)
     _check_line_count(ctx, soort, mut)
     rekening = _check_rekening(ctx, kind, mut)
-    _check_links(ctx, soort, kind, mut)
+    relatie = _check_links(ctx, soort, kind, mut)
     lines = [
         _check_line(ctx, kind, mut, line or {}, number)
         for number, line in enumerate(_lines(mut), start=1)
     ]
-    nr = book(ctx.conn, ctx.admin_id, mut, lines, rekening["id"])
+    if len(mut.get("Omschrijving") or "") > DESCRIPTION_LIMIT:
+        return {"Mutatienummer": 0}  # refused without a word, nothing stored
+    # Stored under the relation's own code: the relation is the same whatever case was sent.
+    nr = book(ctx.conn, ctx.admin_id, {**mut, "RelatieCode": relatie}, lines, rekening["id"])
     return {"Mutatienummer": nr}
 
 
@@ -145,24 +152,31 @@ def _check_rekening(ctx: Ctx, kind: Kind, mut: dict[str, Any]) -> sqlite3.Row:
     return ledger
 
 
-def _check_links(ctx: Ctx, soort: str, kind: Kind, mut: dict[str, Any]) -> None:
+def _check_links(ctx: Ctx, soort: str, kind: Kind, mut: dict[str, Any]) -> str | None:
+    """Check the relation and invoice number; return the relation's stored code (or None)."""
     relatie = text(mut, "RelatieCode")
     if kind.link is None:
-        require(not relatie or relation_by_code(ctx.conn, ctx.admin_id, relatie), "CMUT017")
-        return
+        if not relatie:
+            return None
+        row = relation_by_code(ctx.conn, ctx.admin_id, relatie)
+        require(row, "CMUT017", relatie)
+        return row["code"]
     number_missing, relation_missing, relation_unknown = LINK_CODES[kind.link]
     factuurnummer = text(mut, "Factuurnummer")
     require(factuurnummer, number_missing)
     require(relatie, relation_missing)
     if kind.link == "invoice":
         _check_payment_term(ctx, mut)
-    require(relation_by_code(ctx.conn, ctx.admin_id, relatie), relation_unknown, relatie)
+    row = relation_by_code(ctx.conn, ctx.admin_id, relatie)
+    require(row, relation_unknown, relatie)
+    relatie = row["code"]
     if kind.link == "invoice":
         _check_unique_invoice(ctx, soort, relatie, factuurnummer)
     else:
         assert kind.settles is not None
         found = _find_invoice(ctx.conn, ctx.admin_id, kind.settles, relatie, factuurnummer)
         require(found, "CMUT026", factuurnummer)
+    return relatie
 
 
 def _check_payment_term(ctx: Ctx, mut: dict[str, Any]) -> None:
@@ -173,10 +187,11 @@ def _check_payment_term(ctx: Ctx, mut: dict[str, Any]) -> None:
 
 def _check_unique_invoice(ctx: Ctx, soort: str, relatie: str, factuurnummer: str) -> None:
     if soort == "FactuurVerstuurd":
-        # Sales invoice numbers are unique per administration, whatever the customer.
+        # Sales invoice numbers are unique per administration, whatever the customer or case.
         taken = ctx.conn.execute(
-            "SELECT 1 FROM mutations WHERE admin_id = ? AND soort = ? AND factuurnummer = ?",
-            (ctx.admin_id, soort, factuurnummer),
+            "SELECT 1 FROM mutations WHERE admin_id = ? AND soort = ? "
+            "AND fold(factuurnummer) = ?",
+            (ctx.admin_id, soort, fold(factuurnummer)),
         ).fetchone()
         require(not taken, "CMUT019", factuurnummer)
     else:
@@ -189,9 +204,9 @@ def _find_invoice(
     conn: sqlite3.Connection, admin_id: int, soort: str, relatie: str, factuurnummer: str
 ) -> bool:
     row = conn.execute(
-        "SELECT 1 FROM mutations WHERE admin_id = ? AND soort = ? AND relatie_code = ? "
-        "AND factuurnummer = ?",
-        (admin_id, soort, relatie, factuurnummer),
+        "SELECT 1 FROM mutations WHERE admin_id = ? AND soort = ? AND fold(relatie_code) = ? "
+        "AND fold(factuurnummer) = ?",
+        (admin_id, soort, fold(relatie), fold(factuurnummer)),
     ).fetchone()
     return row is not None
 
@@ -208,11 +223,19 @@ def _check_line(
     amounts = [line.get(name) or Decimal(0) for name in
                ("BedragInvoer", "BedragExclBTW", "BedragBTW", "BedragInclBTW", "BTWPercentage")]
     invoer, excl, btw, incl, pct = amounts
-    tolerance = ctx.settings.vat_tolerance
-    require(abs(money(excl) + money(btw) - money(incl)) <= tolerance, "CMUT010", where)
-    require(abs(money(excl * pct / 100) - money(btw)) <= tolerance, "CMUT010.1", where)
+    _check_amounts(ctx, excl, btw, incl, pct, where)
+    require(vat.fits(pct, btw, mut["Datum"]), "CMUT011",
+            f"{where}: {vat.code} bij {pct} % en BTW {btw} op {mut['Datum'].isoformat()}")
     return Line(invoer, excl, btw, incl, vat.code, pct, contra["code"], contra["id"],
                 kostenplaats)
+
+
+def _check_amounts(
+    ctx: Ctx, excl: Decimal, btw: Decimal, incl: Decimal, pct: Decimal, where: str
+) -> None:
+    """CMUT010 is exact; CMUT010.1 allows ``vat_tolerance`` around excl x pct (half-up)."""
+    require(excl + btw == incl, "CMUT010", where)
+    require(abs(money(excl * pct / 100) - btw) <= ctx.settings.vat_tolerance, "CMUT010.1", where)
 
 
 def _check_vat_code(kind: Kind, code: str, where: str) -> chart.VatCode:
@@ -320,13 +343,20 @@ def _vat_ledger_id(
 
 
 def get_mutaties(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
+    """The newest ``getmutaties_row_cap`` mutations of the number window, then the filters.
+
+    The cap comes before the Factuurnummer, MutatieNr and date filters (SOAP_API.md §3.13
+    reading (b)): those search only the newest 500 mutations of the administration. Only a
+    MutatieNrVan/MutatieNrTm window reaches older ones (the newest 500 within the window).
+    """
     _count_monthly_call(ctx, "GetMutaties", ctx.settings.getmutaties_monthly_limit)
-    where, params = _mutation_filter(ctx.admin_id, req.get("cFilter") or {})
+    flt = req.get("cFilter") or {}
+    where, params = _number_window(ctx.admin_id, flt)
     rows = ctx.conn.execute(
         f"SELECT * FROM mutations WHERE {where} ORDER BY nr DESC LIMIT ?",  # noqa: S608
         (*params, ctx.settings.getmutaties_row_cap),
     ).fetchall()
-    rows.reverse()  # the newest rows that match, returned oldest first
+    rows = [row for row in reversed(rows) if _matches(row, flt)]  # returned oldest first
     lines = mutation_lines(ctx.conn, ctx.admin_id, [row["nr"] for row in rows])
     return {"Mutaties": [_mutation_item(row, lines.get(row["nr"], [])) for row in rows]}
 
@@ -351,20 +381,25 @@ def set_usage(conn: sqlite3.Connection, admin_id: int, operation: str, calls: in
     )
 
 
-def _mutation_filter(admin_id: int, flt: dict[str, Any]) -> tuple[str, list[Any]]:
+def _number_window(admin_id: int, flt: dict[str, Any]) -> tuple[str, list[Any]]:
     clauses, params = ["admin_id = ?"], [admin_id]
-    for column, op, value in (
-        ("nr", "=", flt.get("MutatieNr")),  # 0 means "no filter" (MAN §2)
-        ("nr", ">=", flt.get("MutatieNrVan")),
-        ("nr", "<=", flt.get("MutatieNrTm")),
-        ("factuurnummer", "=", text(flt, "Factuurnummer")),
-        ("datum", ">=", _iso(flt.get("DatumVan"))),
-        ("datum", "<=", _iso(flt.get("DatumTm"))),
-    ):
-        if value:
-            clauses.append(f"{column} {op} ?")
+    for op, value in ((">=", flt.get("MutatieNrVan")), ("<=", flt.get("MutatieNrTm"))):
+        if value:  # 0 (or absent) means "no bound" (MAN §2)
+            clauses.append(f"nr {op} ?")
             params.append(value)
     return " AND ".join(clauses), params
+
+
+def _matches(row: sqlite3.Row, flt: dict[str, Any]) -> bool:
+    """The filters applied after the cap; inclusive, the invoice number in any case."""
+    number, factuurnummer = flt.get("MutatieNr"), text(flt, "Factuurnummer")
+    van, tm = _iso(flt.get("DatumVan")), _iso(flt.get("DatumTm"))
+    return (
+        (not number or row["nr"] == number)  # 0 means "no filter" (MAN §2)
+        and (not factuurnummer or fold(row["factuurnummer"]) == fold(factuurnummer))
+        and (not van or row["datum"] >= van)
+        and (not tm or row["datum"] <= tm)
+    )
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -426,10 +461,11 @@ def get_open_posten(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     rows = ctx.conn.execute(
         "SELECT m.datum, m.factuurnummer, m.relatie_code, m.total_cents, "
         "  r.data AS relation, COALESCE((SELECT SUM(p.total_cents) FROM mutations p "
-        "    WHERE p.admin_id = m.admin_id AND p.soort = ? AND p.relatie_code = m.relatie_code "
-        "    AND p.factuurnummer = m.factuurnummer), 0) AS paid "
+        "    WHERE p.admin_id = m.admin_id AND p.soort = ? "
+        "    AND fold(p.relatie_code) = fold(m.relatie_code) "
+        "    AND fold(p.factuurnummer) = fold(m.factuurnummer)), 0) AS paid "
         "FROM mutations m LEFT JOIN relations r "
-        "  ON r.admin_id = m.admin_id AND r.code = m.relatie_code "
+        "  ON r.admin_id = m.admin_id AND fold(r.code) = fold(m.relatie_code) "
         "WHERE m.admin_id = ? AND m.soort = ? ORDER BY m.datum, m.nr",
         (payment_kind, ctx.admin_id, invoice_kind),
     ).fetchall()

@@ -13,7 +13,7 @@ from .context import Ctx, check_lengths, from_cents, ledger_by_code, relation_by
 from .errors import BusinessError, require
 from .schema import RELATIE_TEXT_FIELDS
 from .sessions import create_autologin_token
-from .store import next_number
+from .store import fold, next_number
 
 RELATION_NUMBERS = ("Gb_ID", "GeenEmail", "NieuwsbriefgroepenCount")
 RELATION_LIMITS = {
@@ -88,9 +88,9 @@ def get_relaties(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     if flt.get("ID"):
         clauses.append("id = ?")
         params.append(flt["ID"])
-    if text(flt, "Code"):
-        clauses.append("code = ?")
-        params.append(text(flt, "Code"))
+    if text(flt, "Code"):  # in any case: codes are unique regardless of case
+        clauses.append("fold(code) = ?")
+        params.append(fold(text(flt, "Code")))
     rows = ctx.conn.execute(
         f"SELECT * FROM relations WHERE {' AND '.join(clauses)} ORDER BY id",  # noqa: S608
         params,

@@ -1,11 +1,18 @@
 """Declarative definition of the e-Boekhouden SOAP contract.
 
 Everything that touches the wire shape is derived from the tables in this module: the WSDL
-served at ``/soap.asmx?wsdl``, the request parser (which rejects schema violations with a SOAP
-Fault, as ASP.NET does) and the response serializer.  Names, nesting, types and occurrence
-mirror the real service's WSDL, including its inconsistencies (``KostenPlaatsId`` next to
-``KostenplaatsID``, ``Relatiecode`` next to ``RelatieCode``, the untyped
-``cFactuurList/Relatiecode``); the contract tests compare the two documents.
+served at ``/soap.asmx?wsdl``, the request parser and the response serializer. Names, nesting,
+types and occurrence mirror the real service's WSDL, including its inconsistencies
+(``KostenPlaatsId`` next to ``KostenplaatsID``, ``Relatiecode`` next to ``RelatieCode``, the
+untyped ``cFactuurList/Relatiecode``); the contract tests compare the two documents.
+
+The parser answers what XmlSerializer cannot read (malformed XML, a bad number, date, boolean
+or enum value, ``xsi:nil`` on a value type) with a SOAP Fault, as ASP.NET does. An element that
+is left out reads as XmlSerializer's default, as on the real service: 0 for numbers, false,
+0001-01-01 for a dateTime (which then fails the 1980-2049 check of Add* calls), the first value
+of an enum, and null for strings and nullable values. With ``strict_schema`` (the default) an
+unknown or repeated element is a Fault, where ASP.NET skips it or keeps the last one: stricter,
+so a client's typo is caught.
 """
 
 from __future__ import annotations
@@ -476,11 +483,20 @@ def _parse_fields(
             raise SchemaError(f"Element {field.name} occurs more than once.", child)
         else:
             values[field.name] = value
-    if strict:
-        for field in fields:
-            if field.min_occurs and field.name not in values:
-                raise SchemaError(f"Missing required element {field.name}.", parent)
+    for field in fields:
+        if field.min_occurs and field.name not in values:
+            values[field.name] = missing_value(field)
     return values
+
+
+def missing_value(field: Field) -> Any:
+    """What XmlSerializer puts in a left-out ``minOccurs=1`` element: the .NET default."""
+    local = field.local_type or ""
+    if local in ENUMS:
+        return ENUMS[local][0]
+    if field.nillable or field.type not in VALUE_TYPES:
+        return None
+    return parse_scalar(local, _VALUE_DEFAULTS[field.type])
 
 
 def _is_nil(element: etree._Element) -> bool:

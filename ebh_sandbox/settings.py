@@ -34,7 +34,8 @@ class Settings:
     check_security_code_2: bool = True
     # After a security-code-1 rotation, end the account's open sessions too (real: unknown).
     rotation_ends_sessions: bool = False
-    # VAT arithmetic: |difference| allowed after rounding both sides half-up to cents.
+    # CMUT010.1: |BedragBTW - excl x pct / 100 rounded half-up| allowed (``--vat-tolerance``).
+    # CMUT010 (excl + VAT = incl) is always exact.
     vat_tolerance: Decimal = Decimal("0.01")
     # CMUT021 "this kind allows only one line": which kinds is undocumented; empty = off.
     single_line_kinds: tuple[str, ...] = ()
@@ -42,6 +43,7 @@ class Settings:
     require_payment_term: bool = True
     # Bookings dated on or before this ISO date are in a closed period (CMUT020); "" = none.
     closed_until: str = ""
+    # GetMutaties searches only this many newest mutations (of the MutatieNrVan/Tm window).
     getmutaties_row_cap: int = 500
     # GetRelaties answers at most this many relations per call (a client reports a cap of
     # 100; the manual is silent). Clients page past it with narrower Trefwoord filters.
@@ -49,8 +51,9 @@ class Settings:
     getmutaties_monthly_limit: int = 5000
     # Bodies larger than this are refused with HTTP 413 and a SOAP Fault.
     max_body_bytes: int = 5 * 1024 * 1024
-    # Refuse unknown/duplicate elements and missing minOccurs=1 elements with a SOAP Fault.
-    # ASP.NET's XmlSerializer is lenient about both; strict catches client typos early.
+    # Refuse unknown and repeated elements with a SOAP Fault (ASP.NET's XmlSerializer skips
+    # them); strict catches client typos early. Left-out elements read as .NET defaults either
+    # way, as on the real service.
     strict_schema: bool = True
     # GetSaldo for an unknown ledger code: "error" answers CSAL001, "zero" answers Saldo 0.
     unknown_ledger_saldo: str = "error"

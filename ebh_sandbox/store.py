@@ -6,6 +6,12 @@ calls with the same invoice number can never both pass the duplicate check. The 
 indexes below are the second line of defence. WAL mode keeps readers in other processes
 (the CLI, a test inspecting the file) from blocking the server, and committed data survives a
 restart or a killed process.
+
+Relation codes and invoice numbers compare case-insensitively, as e-Boekhouden's database
+(SQL Server, case-insensitive collation as far as is known) does: queries and the unique
+indexes use the SQL function ``fold`` (Python's ``str.casefold``) that every :class:`Store`
+connection registers. A plain ``sqlite3`` shell can read the file but cannot write the indexed
+tables.
 """
 
 from __future__ import annotations
@@ -198,6 +204,25 @@ CREATE TABLE IF NOT EXISTS autologin_tokens (
     used INTEGER NOT NULL DEFAULT 0
 );
 """
+# Unique regardless of case. Kept apart from DDL: a database written before these existed may
+# hold two codes that differ only in case, and then the index cannot be built; the checks in
+# the handlers still apply to new writes.
+CASE_INSENSITIVE_INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS relations_code_ci ON relations (admin_id, fold(code))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS mutations_sales_invoice_ci "
+    "ON mutations (admin_id, fold(factuurnummer)) WHERE soort = 'FactuurVerstuurd'",
+    "CREATE UNIQUE INDEX IF NOT EXISTS mutations_purchase_invoice_ci "
+    "ON mutations (admin_id, fold(relatie_code), fold(factuurnummer)) "
+    "WHERE soort = 'FactuurOntvangen'",
+    "CREATE INDEX IF NOT EXISTS mutations_invoice_ci ON mutations (admin_id, fold(factuurnummer))",
+    "CREATE UNIQUE INDEX IF NOT EXISTS invoices_number_ci "
+    "ON invoices (admin_id, fold(factuurnummer))",
+)
+
+
+def fold(value: str | None) -> str | None:
+    """The case-insensitive form of a code or number (None stays None)."""
+    return value.casefold() if isinstance(value, str) else value
 
 
 class Store:
@@ -212,6 +237,7 @@ class Store:
             self.path, check_same_thread=False, isolation_level=None, timeout=30
         )
         self._conn.row_factory = sqlite3.Row
+        self._conn.create_function("fold", 1, fold, deterministic=True)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
@@ -219,6 +245,12 @@ class Store:
             for statement in DDL.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+        for statement in CASE_INSENSITIVE_INDEXES:
+            try:
+                with self.transaction() as conn:
+                    conn.execute(statement)
+            except sqlite3.IntegrityError:
+                pass  # old data with case-only duplicates: see CASE_INSENSITIVE_INDEXES
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

@@ -455,6 +455,7 @@ class Runner:
         if found:
             return found
         floor = job.sent_after_number or 0
+        log_event(job, "looked_up", message=f"MutatieNrVan {max(floor, 1)}")
         since = self.call(
             "GetMutaties", self.client.get_mutaties, invoice_number="", date_from=BOOKING_DATES[0],
             date_to=BOOKING_DATES[1], number_from=max(floor, 1),

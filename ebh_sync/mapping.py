@@ -63,33 +63,40 @@ def relation_from_snapshot(snapshot: dict) -> RelationData:
     return RelationData(business=snapshot.get("kind", "company") != "private", **values)
 
 
-def _rate_lines(side: str, rate, accounts: Accounts, line_accounts: dict[str, Decimal],
-                exchange_rate: Decimal) -> list[MutationLine]:
-    """The booking lines of one VAT rate: one per contra account.
+# A booking line's place: (contra account, KostenplaatsID).
+Target = tuple[str, int]
 
-    ``line_accounts`` maps a line-level ledger account (a product's own account, "" for
-    none) to the net amount of the invoice lines using it, in the invoice's currency. With
-    one account the rate's stored totals are booked as they are; with several, the rate's
-    EUR totals are apportioned over the accounts (:func:`apportion`), so that every line's
-    VAT is within a cent of its own net x percentage, which e-Boekhouden checks per line,
-    and the lines add up exactly to the totals the invoice shows."""
+
+def _rate_lines(side: str, rate, accounts: Accounts, line_targets: dict[Target, Decimal],
+                exchange_rate: Decimal) -> list[MutationLine]:
+    """The booking lines of one VAT rate: one per (contra account, cost centre).
+
+    ``line_targets`` maps a line-level (ledger account, cost centre) -- a product's own
+    account or "" for none, the line's own cost centre or 0 for the connection's -- to the
+    net amount of the invoice lines using it, in the invoice's currency. With one target the
+    rate's stored totals are booked as they are; with several, the rate's EUR totals are
+    apportioned over them (:func:`apportion`), so that every line's VAT is within a cent of
+    its own net x percentage, which e-Boekhouden checks per line, and the lines add up
+    exactly to the totals the invoice shows."""
     vat_code = rate.ebh_code
     percentage = round_money(Decimal(rate.percentage))
     net_total, vat_total = _eur(rate, "net_amount"), _eur(rate, "vat_amount")
-    groups: dict[str, Decimal] = {}
-    for line_account, amount in line_accounts.items():
-        account = accounts.contra(side, vat_code, line_account)
-        groups[account] = groups.get(account, Decimal(0)) + amount
+    groups: dict[Target, Decimal] = {}
+    for (line_account, cost_centre), amount in line_targets.items():
+        target = (accounts.contra(side, vat_code, line_account),
+                  cost_centre or accounts.cost_centre)
+        groups[target] = groups.get(target, Decimal(0)) + amount
     if len(groups) <= 1:
-        account = next(iter(groups), accounts.contra(side, vat_code))
+        account, cost_centre = next(iter(groups),
+                                    (accounts.contra(side, vat_code), accounts.cost_centre))
         return [MutationLine(net_total, vat_total, net_total + vat_total, vat_code, percentage,
-                             account, accounts.cost_centre)]
-    names = sorted(groups)
-    nets = apportion([groups[name] * exchange_rate for name in names], net_total)
+                             account, cost_centre)]
+    targets = sorted(groups)
+    nets = apportion([groups[target] * exchange_rate for target in targets], net_total)
     vats = apportion([net * percentage / HUNDRED for net in nets], vat_total)
     return [
-        MutationLine(net, vat, net + vat, vat_code, percentage, name, accounts.cost_centre)
-        for name, net, vat in zip(names, nets, vats, strict=True)
+        MutationLine(net, vat, net + vat, vat_code, percentage, account, cost_centre)
+        for (account, cost_centre), net, vat in zip(targets, nets, vats, strict=True)
     ]
 
 
@@ -120,13 +127,15 @@ def _eur(rate, field: str) -> Decimal:
     return round_money(Decimal(value))
 
 
-def _line_accounts(lines) -> dict[str, dict[str, Decimal]]:
-    """VAT rate -> {line ledger account: net amount} of an invoice's lines."""
-    result: dict[str, dict[str, Decimal]] = {}
+def _line_accounts(lines) -> dict[str, dict[Target, Decimal]]:
+    """VAT rate -> {(line ledger account, line cost centre): net amount} of an invoice's
+    lines ("" and 0 where the line has none of its own)."""
+    result: dict[str, dict[Target, Decimal]] = {}
     for line in lines:
-        accounts = result.setdefault(line.vat_rate, {})
-        key = line.ledger_account or ""
-        accounts[key] = accounts.get(key, Decimal(0)) + line.net_amount
+        targets = result.setdefault(line.vat_rate, {})
+        # getattr: any line-like record will do; one without cost centres books the default.
+        key = (line.ledger_account or "", getattr(line, "cost_centre", 0) or 0)
+        targets[key] = targets.get(key, Decimal(0)) + line.net_amount
     return result
 
 
@@ -135,8 +144,8 @@ def _lines(side: str, vat_totals, lines, accounts: Accounts,
     per_rate = _line_accounts(lines)
     booked: list[MutationLine] = []
     for rate in vat_totals:
-        booked += _rate_lines(side, rate, accounts, per_rate.get(rate.vat_rate, {"": 0}),
-                              exchange_rate)
+        booked += _rate_lines(side, rate, accounts,
+                              per_rate.get(rate.vat_rate, {("", 0): Decimal(0)}), exchange_rate)
     return _non_empty(tuple(booked))
 
 
@@ -216,7 +225,7 @@ def _invoice_line(line, accounts: Accounts, article_codes: dict[int, str]) -> In
         code=code, description=line.description, quantity=line.quantity,
         unit=(line.unit or "")[:50], unit_price=line.unit_price, vat_code=vat_code,
         contra_account=accounts.contra("sales", vat_code, line.ledger_account or ""),
-        cost_centre=accounts.cost_centre,
+        cost_centre=getattr(line, "cost_centre", 0) or accounts.cost_centre,
     )
 
 

@@ -130,6 +130,10 @@ class SyncJob(OrganizationOwnedModel):
 class SyncEvent(models.Model):
     """The log of a job: every attempt, outcome and user action, for support and staff."""
 
+    # Each of these events stands for one look-up call (GetMutaties, or GetFacturen for a
+    # work order invoice): the budget of 5,000 GetMutaties calls a month is counted from them.
+    LOOKUP_ACTIONS = ("reconciled", "looked_up")
+
     job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), default=timezone.now)
     action = models.CharField(_("action"), max_length=30)

@@ -73,7 +73,7 @@ def calls_used_this_month(connection: Connection) -> int:
     (a report not finished yet counts with what it may still use)."""
     since = _month_start()
     lookups = SyncEvent.objects.filter(
-        job__connection=connection, action="reconciled", at__gte=since,
+        job__connection=connection, action__in=SyncEvent.LOOKUP_ACTIONS, at__gte=since,
     ).exclude(job__kind=SyncJob.Kind.WORK_ORDER_INVOICE).count()  # those ask GetFacturen
     reports = ReconciliationReport.objects.filter(connection=connection, created_at__gte=since)
     done = reports.exclude(state__in=ACTIVE).aggregate(total=Sum("calls"))["total"] or 0

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from connections.models import Connection
 from ebh_sync.hints import hint_for
 from ebh_sync.models import SyncJob
 
@@ -126,7 +127,7 @@ def invoice_badges(kind: str, invoices) -> dict[int, Badge]:
         return badges_for("sales_invoice", [i for i in invoices if not i.is_draft])
     if kind == "work_order":
         return badges_for("work_order", invoices)
-    return badges_for("purchase_invoice", invoices)
+    return badges_for("purchase_invoice", [i for i in invoices if not i.is_draft])
 
 
 def errors_for(organization):
@@ -210,3 +211,24 @@ def _display(party, name: str, value) -> str:
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     return str(value or "—")
+
+
+# --- what invoice line editors and the booking preview offer (no call to the service) --------
+
+
+def _configured_connection(organization) -> Connection | None:
+    connection = Connection.objects.for_organization(organization).first()
+    return connection if connection is not None and connection.is_configured else None
+
+
+def line_ledger_choices(organization, kind: str) -> list[tuple[str, str]]:
+    """The ledger-choices provider registered with invoicing: the profit and loss accounts of
+    the connected administration's chart as last read, for "sales" or "purchase" lines."""
+    connection = _configured_connection(organization)
+    return connection.chart_choices(kind) if connection is not None else []
+
+
+def cost_centre_choices(organization) -> list[tuple[int, str]]:
+    """The cost-centre provider registered with invoicing: (id, "Parent › Child")."""
+    connection = _configured_connection(organization)
+    return connection.cost_centre_choices() if connection is not None else []

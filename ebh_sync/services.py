@@ -224,7 +224,7 @@ class ExportError(Exception):
 
 
 def _export_documents(organization, *, date_from, date_to, kind: str):
-    from invoicing.models import InvoiceStatus, PurchaseInvoice, SalesInvoice
+    from invoicing.models import InvoiceStatus, PurchaseInvoice, PurchaseStatus, SalesInvoice
 
     sales = purchases = []
     if kind in ("all", "sales"):
@@ -237,6 +237,7 @@ def _export_documents(organization, *, date_from, date_to, kind: str):
     if kind in ("all", "purchase"):
         purchases = list(
             PurchaseInvoice.objects.for_organization(organization)
+            .exclude(status=PurchaseStatus.DRAFT)
             .filter(invoice_date__range=(date_from, date_to))
             .order_by("invoice_date", "id")
         )

@@ -135,7 +135,7 @@ class EmailLogAdmin(ReadOnlyAdmin):
 
 class PurchaseLineInline(ReadOnlyInline):
     model = PurchaseInvoiceLine
-    fields = ["description", "vat_rate", "net_amount", "vat_amount"]
+    fields = ["description", "ledger_account", "vat_rate", "net_amount", "vat_amount"]
 
 
 class PurchaseVatTotalInline(ReadOnlyInline):
@@ -151,6 +151,7 @@ class PurchaseInvoiceAdmin(ReadOnlyAdmin):
     search_fields = ["supplier_invoice_number", "supplier__name", "organization__name"]
     inlines = [PurchaseLineInline, PurchaseVatTotalInline]
     exclude = ["attachment"]  # downloaded through the app's view, never from a media URL
+    readonly_fields = ["reversal_of", "replaces"]
 
 
 for model in (SalesInvoiceLine, SalesInvoiceVatTotal, PurchaseInvoiceLine,

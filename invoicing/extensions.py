@@ -28,3 +28,61 @@ def attach_badges(kind: str, invoices: Iterable) -> list:
             if badge is not None:
                 invoice.extra_badges.append(badge)
     return invoices
+
+
+# The ledger accounts a line may be booked on belong to the accounting side, which invoicing
+# does not import. The accounting link registers a provider: ``(organization, kind) ->
+# [(code, label), ...]`` with ``kind`` "purchase" (cost accounts) or "sales"; an empty list
+# means "no chart known" (not connected), and the line then takes free text.
+LedgerChoicesProvider = Callable[[object, str], list]
+_ledger_choices_providers: list[LedgerChoicesProvider] = []
+
+
+def register_ledger_choices_provider(provider: LedgerChoicesProvider) -> None:
+    if provider not in _ledger_choices_providers:
+        _ledger_choices_providers.append(provider)
+
+
+def unregister_ledger_choices_provider(provider: LedgerChoicesProvider) -> None:
+    if provider in _ledger_choices_providers:
+        _ledger_choices_providers.remove(provider)
+
+
+def ledger_choices(organization, kind: str) -> list[tuple[str, str]]:
+    """The accounts of the first provider that knows any, as (code, label) pairs; [] when none
+    does."""
+    for provider in _ledger_choices_providers:
+        choices = [(str(code), str(label)) for code, label in provider(organization, kind)]
+        if choices:
+            return choices
+    return []
+
+
+# Cost centres (e-Boekhouden's kostenplaatsen) also belong to the accounting side. The
+# accounting link registers a provider: ``organization -> [(id, label), ...]``; an empty list
+# means "none known" (not connected, or an administration without cost centres), and the line
+# editors then show no cost-centre column at all. A line's cost centre 0 means "the
+# connection's default".
+CostCentreChoicesProvider = Callable[[object], list]
+_cost_centre_choices_providers: list[CostCentreChoicesProvider] = []
+
+
+def register_cost_centre_choices_provider(provider: CostCentreChoicesProvider) -> None:
+    if provider not in _cost_centre_choices_providers:
+        _cost_centre_choices_providers.append(provider)
+
+
+def unregister_cost_centre_choices_provider(provider: CostCentreChoicesProvider) -> None:
+    if provider in _cost_centre_choices_providers:
+        _cost_centre_choices_providers.remove(provider)
+
+
+def cost_centre_choices(organization) -> list[tuple[int, str]]:
+    """The cost centres of the first provider that knows any, as (id, label) pairs without
+    id 0 (that is "the default", never a choice of its own); [] when none does."""
+    for provider in _cost_centre_choices_providers:
+        choices = [(int(c_id), str(label)) for c_id, label in provider(organization)
+                   if int(c_id)]
+        if choices:
+            return choices
+    return []

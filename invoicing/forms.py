@@ -1,4 +1,4 @@
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -39,7 +39,8 @@ class DecimalInput(forms.DecimalField):
         if isinstance(value, Decimal) and value.is_finite():
             # A stored 52.5000 shows as 52,50 and a quantity 4.000 as 4 (shown_places=0).
             needed = min(value.normalize().as_tuple().exponent, 0)
-            value = value.quantize(Decimal(1).scaleb(min(needed, -self.shown_places)))
+            value = value.quantize(Decimal(1).scaleb(min(needed, -self.shown_places)),
+                                   rounding=ROUND_HALF_UP)
         return super().prepare_value(value)
 
     def to_python(self, value):
@@ -147,7 +148,44 @@ class InvoiceForm(forms.ModelForm):
         return cleaned
 
 
-class LineForm(forms.Form):
+def cost_centre_field(choices: list, current: int = 0) -> forms.TypedChoiceField:
+    """A line's cost centre among the administration's (0: the connection's default). One a
+    copied line has that the administration no longer holds stays visible; saving then
+    refuses it with a message."""
+    choices = list(choices)
+    if current and current not in {c_id for c_id, _label in choices}:
+        choices.append((current, _("%(id)s (no longer in your administration)")
+                        % {"id": current}))
+    return forms.TypedChoiceField(
+        label=_("Cost centre"), required=False, coerce=int, empty_value=0,
+        choices=[(0, _("Default cost centre"))] + choices,
+        error_messages={"invalid_choice": _(
+            "Cost centre %(value)s is not one of the cost centres of your administration; "
+            "choose another.")},
+    )
+
+
+class CostCentreMixin:
+    """Adds the cost-centre choice to a line form when the administration has cost centres;
+    without them the form has no such field and every line keeps 0 (the default)."""
+
+    def add_cost_centre(self, choices) -> None:
+        if choices:
+            current = _int_or_zero(self.initial.get("cost_centre"))
+            self.fields["cost_centre"] = cost_centre_field(choices, current)
+
+    def chosen_cost_centre(self) -> int:
+        return self.cleaned_data.get("cost_centre") or 0
+
+
+def _int_or_zero(value) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+class LineForm(CostCentreMixin, forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False,
                                      label=_("Product"))
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
@@ -161,8 +199,10 @@ class LineForm(forms.Form):
                                           min_value=0, max_value=100, required=False)
     vat_rate = forms.ChoiceField(label=_("VAT"), choices=VatRate.choices, initial=VatRate.HIGH)
 
-    def __init__(self, *args, organization=None, product_choices=None, **kwargs):
+    def __init__(self, *args, organization=None, product_choices=None, cost_centre_choices=(),
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        self.add_cost_centre(cost_centre_choices)
         if organization is not None:
             self.fields["product"].queryset = Product.objects.for_organization(organization)
         if product_choices is not None:
@@ -177,6 +217,7 @@ class LineForm(forms.Form):
             discount_percent=data.get("discount_percent") or Decimal("0"),
             vat_rate=data["vat_rate"], product_id=product.pk if product else None,
             ledger_account=product.ledger_account if product else "",
+            cost_centre=self.chosen_cost_centre(),
         )
 
 
@@ -235,6 +276,14 @@ class NumberingForm(forms.Form):
                                      max_value=99_999_999)
 
 
+# Rates whose VAT the supplier prints (and may round its own way); the others carry none.
+PRINTED_VAT_RATES = (PurchaseVatRate.HIGH, PurchaseVatRate.LOW)
+
+
+def printed_vat_field_name(rate: str) -> str:
+    return f"vat_{rate}"
+
+
 class PurchaseForm(forms.Form):
     supplier = forms.ModelChoiceField(queryset=Supplier.objects.none(), label=_("Supplier"))
     supplier_invoice_number = forms.CharField(label=_("Supplier's invoice number"),
@@ -248,7 +297,22 @@ class PurchaseForm(forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supplier"].queryset = Supplier.objects.for_organization(
-            organization).filter(archived=False)
+            organization).filter(archived=False) | Supplier.objects.filter(
+            pk=self.initial.get("supplier") or 0, organization=organization)
+        for rate in PRINTED_VAT_RATES:
+            self.fields[printed_vat_field_name(rate)] = DecimalInput(
+                label=_("VAT %(percentage)s%% as printed") % {"percentage": rate.value},
+                max_digits=14,
+                decimal_places=2, required=False,
+            )
+
+    def header_fields(self):
+        """The fields above the lines; the printed VAT fields are shown below them."""
+        printed = {printed_vat_field_name(rate) for rate in PRINTED_VAT_RATES}
+        return [self[name] for name in self.fields if name not in printed]
+
+    def printed_vat_fields(self):
+        return [(str(rate), self[printed_vat_field_name(rate)]) for rate in PRINTED_VAT_RATES]
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")
@@ -263,25 +327,54 @@ class PurchaseForm(forms.Form):
             self.add_error("due_date", _("The due date lies before the invoice date."))
         return cleaned
 
+    def printed_vat(self) -> dict[str, Decimal]:
+        values = {str(rate): self.cleaned_data.get(printed_vat_field_name(rate))
+                  for rate in PRINTED_VAT_RATES}
+        return {rate: value for rate, value in values.items() if value is not None}
+
     def purchase_data(self, lines: list[PurchaseLineData]) -> PurchaseData:
         data = self.cleaned_data
         return PurchaseData(
             supplier=data["supplier"], supplier_invoice_number=data["supplier_invoice_number"],
             invoice_date=data["invoice_date"], due_date=data["due_date"],
-            description=data["description"], lines=lines,
+            description=data["description"], lines=lines, printed_vat=self.printed_vat(),
         )
 
 
-class PurchaseLineForm(forms.Form):
+class PurchaseLineForm(CostCentreMixin, forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    ledger_account = forms.CharField(
+        label=_("Cost account"), max_length=10, required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("default"), "size": 8}),
+    )
     vat_rate = forms.ChoiceField(label=_("VAT"), choices=PurchaseVatRate.choices)
     net_amount = DecimalInput(label=_("Amount excl. VAT"), max_digits=14,
                                     decimal_places=2)
 
+    def __init__(self, *args, ledger_choices=(), cost_centre_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_cost_centre(cost_centre_choices)
+        if ledger_choices:
+            self.fields["ledger_account"] = forms.ChoiceField(
+                label=_("Cost account"), required=False,
+                choices=self._account_choices(list(ledger_choices)),
+            )
+
+    def _account_choices(self, choices: list) -> list:
+        """The chart's accounts; an account a copied line has that the chart no longer holds
+        stays visible (the register step then refuses it with a message)."""
+        current = self.initial.get("ledger_account") or ""
+        if current and current not in {code for code, _label in choices}:
+            choices.append((current, _("%(code)s (not in the chart)") % {"code": current}))
+        return [("", _("Default cost account"))] + [
+            (code, f"{code} {label}".strip()) for code, label in choices]
+
     def line_data(self) -> PurchaseLineData:
         data = self.cleaned_data
         return PurchaseLineData(vat_rate=data["vat_rate"], net_amount=data["net_amount"],
-                                description=data["description"].strip())
+                                description=data["description"].strip(),
+                                ledger_account=(data.get("ledger_account") or "").strip(),
+                                cost_centre=self.chosen_cost_centre())
 
 
 class BasePurchaseLineFormSet(TableRowFormSet):

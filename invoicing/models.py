@@ -416,6 +416,8 @@ class SalesInvoiceLine(FrozenWithInvoice):
     )
     vat_rate = models.CharField(_("VAT rate"), max_length=12, choices=VatRate.choices)
     ledger_account = models.CharField(_("ledger account"), max_length=10, blank=True)
+    # The accounting package's cost centre (KostenplaatsID); 0 = the connection's default.
+    cost_centre = models.BigIntegerField(_("cost centre"), default=0)
     net_amount = money_field(_("amount excl. VAT"))
     vat_amount = money_field(_("VAT"))
     gross_amount = money_field(_("amount incl. VAT"))
@@ -514,15 +516,26 @@ class EmailLog(OrganizationOwnedModel):
 
 
 class PurchaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
     RECEIVED = "received", _("Received")
     PAID = "paid", _("Paid")
+    CORRECTED = "corrected", _("Corrected")
+    REVERSAL = "reversal", _("Reversal")
+
+
+# Fields a registered purchase invoice may still change (its payment or correction state).
+PURCHASE_MUTABLE_AFTER_REGISTER = frozenset({"status", "paid_at"})
 
 
 ATTACHMENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}
 
 
 class PurchaseInvoice(OrganizationOwnedModel):
-    """A received invoice, booked (immutable) as soon as it is registered."""
+    """A received invoice, booked (immutable) as soon as it is registered.
+
+    A draft exists only as the replacement of a corrected invoice, until the user registers
+    it. A registered invoice is never edited: it is corrected by a reversal (the negated copy,
+    ``reversal_of``) and a new registration (``replaces``)."""
 
     supplier = models.ForeignKey(
         Supplier, verbose_name=_("supplier"), on_delete=models.PROTECT, related_name="invoices"
@@ -548,6 +561,15 @@ class PurchaseInvoice(OrganizationOwnedModel):
         editable=False,
     )
     paid_at = models.DateField(_("paid on"), null=True, blank=True)
+    # One-to-one: the database itself refuses a second reversal or replacement of an invoice.
+    reversal_of = models.OneToOneField(
+        "self", verbose_name=_("reverses"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="reversal", editable=False,
+    )
+    replaces = models.OneToOneField(
+        "self", verbose_name=_("replaces"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="replacement", editable=False,
+    )
 
     class Meta:
         verbose_name = _("purchase invoice")
@@ -567,20 +589,31 @@ class PurchaseInvoice(OrganizationOwnedModel):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._stored = True
+        instance._stored_status = instance.__dict__.get("status")
         return instance
+
+    @property
+    def is_draft(self) -> bool:
+        """As stored: a draft being registered is still a draft until it is saved."""
+        return getattr(self, "_stored_status", PurchaseStatus.DRAFT) == PurchaseStatus.DRAFT
+
+    @property
+    def can_be_corrected(self) -> bool:
+        return self.status in (PurchaseStatus.RECEIVED, PurchaseStatus.PAID)
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if getattr(self, "_stored", False) and (
-            update_fields is None or not set(update_fields) <= {"status", "paid_at"}
+        if not self.is_draft and (
+            update_fields is None or not set(update_fields) <= PURCHASE_MUTABLE_AFTER_REGISTER
         ):
             raise ImmutableError("A booked purchase invoice cannot be changed.")
         super().save(*args, **kwargs)
-        self._stored = True
+        self._stored_status = self.status
 
     def delete(self, *args, **kwargs):
-        raise ImmutableError("A booked purchase invoice cannot be deleted.")
+        if not self.is_draft:
+            raise ImmutableError("A booked purchase invoice cannot be deleted.")
+        return super().delete(*args, **kwargs)
 
 
 class PurchaseInvoiceLine(models.Model):
@@ -589,6 +622,8 @@ class PurchaseInvoiceLine(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     vat_rate = models.CharField(_("VAT rate"), max_length=12, choices=PurchaseVatRate.choices)
     ledger_account = models.CharField(_("ledger account"), max_length=10, blank=True)
+    # The accounting package's cost centre (KostenplaatsID); 0 = the connection's default.
+    cost_centre = models.BigIntegerField(_("cost centre"), default=0)
     net_amount = money_field(_("amount excl. VAT"))
     vat_amount = money_field(_("VAT"))
 
@@ -601,12 +636,14 @@ class PurchaseInvoiceLine(models.Model):
         return f"{self.description} {self.net_amount}"
 
     def save(self, *args, **kwargs):
-        if self.pk:
+        if self.pk and not self.invoice.is_draft:
             raise ImmutableError("The lines of a booked purchase invoice cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ImmutableError("The lines of a booked purchase invoice cannot be deleted.")
+        if not self.invoice.is_draft:
+            raise ImmutableError("The lines of a booked purchase invoice cannot be deleted.")
+        return super().delete(*args, **kwargs)
 
 
 class PurchaseInvoiceVatTotal(models.Model):
@@ -654,4 +691,6 @@ def _guard_invoice_delete(sender, instance: SalesInvoice, **kwargs) -> None:
 
 @receiver(pre_delete, sender=PurchaseInvoice)
 def _guard_purchase_delete(sender, instance: PurchaseInvoice, **kwargs) -> None:
-    raise ImmutableError("A booked purchase invoice cannot be deleted.")
+    # Also fires for queryset.delete(); only a draft (a replacement not yet registered) goes.
+    if instance.status != PurchaseStatus.DRAFT:
+        raise ImmutableError("A booked purchase invoice cannot be deleted.")

@@ -6,7 +6,8 @@ rolls back) together with the invoice."""
 
 import datetime
 import hashlib
-from dataclasses import dataclass, field
+import itertools
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
-from invoicing import numbering, signals
+from invoicing import extensions, numbering, signals
 from invoicing.legal import finalize_problems
 from invoicing.models import (
     MAX_AMOUNT,
@@ -38,9 +39,10 @@ from invoicing.models import (
     SalesInvoiceVatTotal,
     Supplier,
 )
-from invoicing.money import ZERO, line_amounts, round_money, totals_per_rate
+from invoicing.money import ZERO, RateTotal, line_amounts, round_money, totals_per_rate
+from invoicing.templatetags.invoicing_tags import money
 from invoicing.uploads import validate_attachment
-from invoicing.vat import purchase_rate, sales_rate
+from invoicing.vat import PurchaseVatRate, purchase_rate, sales_rate
 
 
 class InvoicingError(Exception):
@@ -92,6 +94,7 @@ class LineData:
     product_id: int | None = None
     ledger_account: str = ""
     credited_line_id: int | None = None
+    cost_centre: int = 0  # the accounting package's cost centre; 0 = the connection's default
 
 
 def _check_lines(lines: list[LineData], *, credit_note: bool) -> None:
@@ -107,6 +110,17 @@ def _check_lines(lines: list[LineData], *, credit_note: bool) -> None:
             raise InvoicingError(
                 _("Quantities on an invoice cannot be negative; use a credit note.")
             )
+
+
+def _check_cost_centres(organization: Organization, lines) -> None:
+    """With cost centres known, every chosen one must be among them (0: the default)."""
+    known = {c_id for c_id, _label in extensions.cost_centre_choices(organization)}
+    unknown = sorted({ln.cost_centre for ln in lines if ln.cost_centre} - known)
+    if known and unknown:
+        raise InvoicingError(*[
+            _("Cost centre %(id)s is not one of the cost centres of your administration; "
+              "choose another.") % {"id": c_id} for c_id in unknown
+        ])
 
 
 def _check_amounts(amounts) -> None:
@@ -137,8 +151,8 @@ def _write_lines(invoice: SalesInvoice, lines: list[LineData]) -> None:
             credited_line_id=data.credited_line_id, description=data.description,
             quantity=data.quantity, unit=data.unit, unit_price=data.unit_price,
             discount_percent=data.discount_percent, vat_rate=data.vat_rate,
-            ledger_account=data.ledger_account, net_amount=amounts.net,
-            vat_amount=amounts.vat, gross_amount=amounts.gross,
+            ledger_account=data.ledger_account, cost_centre=data.cost_centre,
+            net_amount=amounts.net, vat_amount=amounts.vat, gross_amount=amounts.gross,
         ))
         _check_amounts((amounts.net, amounts.vat, amounts.gross))
     SalesInvoiceLine.objects.bulk_create(rows)
@@ -180,6 +194,8 @@ def invoice_save_draft(
     if invoice.customer.organization_id != organization.pk:
         raise InvoicingError(_("Choose one of your own customers."))
     _check_lines(lines, credit_note=invoice.is_credit_note)
+    # A credited line keeps the cost centre it was booked on, even one removed since.
+    _check_cost_centres(organization, [ln for ln in lines if ln.credited_line_id is None])
     if invoice.currency == "EUR":
         invoice.exchange_rate = Decimal(1)
     invoice.due_date = invoice.issue_date + datetime.timedelta(days=invoice.payment_term_days)
@@ -374,6 +390,7 @@ def _negated_line(original: SalesInvoiceLine, quantity: Decimal) -> LineData:
         unit_price=original.unit_price, discount_percent=original.discount_percent,
         vat_rate=original.vat_rate, product_id=original.product_id,
         ledger_account=original.ledger_account, credited_line_id=original.pk,
+        cost_centre=original.cost_centre,
     )
 
 
@@ -414,6 +431,7 @@ class PurchaseLineData:
     net_amount: Decimal
     description: str = ""
     ledger_account: str = ""
+    cost_centre: int = 0  # the accounting package's cost centre; 0 = the connection's default
 
 
 @dataclass
@@ -424,59 +442,144 @@ class PurchaseData:
     due_date: datetime.date
     lines: list[PurchaseLineData] = field(default_factory=list)
     description: str = ""
+    # The VAT per rate as printed on the supplier's invoice (rate code -> amount); a rate
+    # left out takes the VAT computed on the rate's total.
+    printed_vat: dict[str, Decimal] = field(default_factory=dict)
 
 
-def _check_purchase(organization: Organization, data: PurchaseData) -> None:
+# A supplier may round its VAT otherwise (per line, down): a printed amount within a cent of
+# the rate applied to the rate's total is booked as printed, like e-Boekhouden's CMUT010.1.
+PRINTED_VAT_TOLERANCE = Decimal("0.01")
+MAX_PURCHASE_NUMBER = 50
+
+
+def _check_purchase(organization: Organization, data: PurchaseData,
+                    draft: PurchaseInvoice | None = None) -> None:
     if data.supplier.organization_id != organization.pk:
         raise InvoicingError(_("Choose one of your own suppliers."))
     if not data.lines or len(data.lines) > MAX_LINES:
         raise InvoicingError(_("Enter between 1 and %(max)s lines.") % {"max": MAX_LINES})
     for line in data.lines:
         purchase_rate(line.vat_rate)
+    _check_ledger_accounts(organization, data.lines)
+    _check_cost_centres(organization, data.lines)
+    # e-Boekhouden compares invoice numbers without regard to case.
     duplicate = PurchaseInvoice.objects.filter(
         organization=organization, supplier=data.supplier,
-        supplier_invoice_number=data.supplier_invoice_number,
-    )
+        supplier_invoice_number__iexact=data.supplier_invoice_number,
+    ).exclude(pk=draft.pk if draft else None)
     if duplicate.exists():
         raise InvoicingError(_("This supplier's invoice number has already been registered."))
+
+
+def _check_ledger_accounts(organization: Organization, lines: list[PurchaseLineData]) -> None:
+    """With a known chart, every chosen cost account must be in it (empty: the default)."""
+    codes = {code for code, _label in extensions.ledger_choices(organization, "purchase")}
+    unknown = sorted({ln.ledger_account for ln in lines if ln.ledger_account} - codes)
+    if codes and unknown:
+        raise InvoicingError(*[
+            _("Cost account %(code)s is not in the chart of accounts of your administration; "
+              "choose another.") % {"code": code} for code in unknown
+        ])
+
+
+def purchase_totals(lines: list[PurchaseLineData],
+                    printed_vat: dict[str, Decimal] | None = None) -> list[RateTotal]:
+    """Per rate: the net total and its VAT (as printed, when given and within a cent of the
+    rate applied to the net total, half up to cents)."""
+    totals = totals_per_rate(
+        (ln.vat_rate, purchase_rate(ln.vat_rate).percentage, round_money(ln.net_amount))
+        for ln in lines
+    )
+    printed = {rate: round_money(vat) for rate, vat in (printed_vat or {}).items()}
+    problems = [_printed_vat_problem(t, printed[t.rate]) for t in totals if t.rate in printed]
+    problems += [_("There is no line at %(rate)s for the VAT entered.")
+                 % {"rate": purchase_rate_label(rate)}
+                 for rate, vat in printed.items()
+                 if vat and rate not in {t.rate for t in totals}]
+    if any(problems):
+        raise InvoicingError(*[problem for problem in problems if problem])
+    return [_with_vat(t, printed[t.rate]) if t.rate in printed else t for t in totals]
+
+
+def _with_vat(total: RateTotal, vat: Decimal) -> RateTotal:
+    # Purchases are in euros: the EUR columns are the same amounts.
+    return replace(total, vat=vat, gross=total.net + vat, vat_eur=vat,
+                   gross_eur=total.net_eur + vat)
+
+
+def purchase_rate_label(rate: str) -> str:
+    return str(PurchaseVatRate(rate).label)
+
+
+def _printed_vat_problem(total: RateTotal, printed: Decimal) -> str:
+    # A rate without VAT (0%, reverse charge, import) books none: no cent of leeway there.
+    tolerance = PRINTED_VAT_TOLERANCE if total.percentage else ZERO
+    if abs(printed - total.vat) <= tolerance:
+        return ""
+    return _(
+        "The VAT at %(percentage)s%% (%(printed)s) differs by more than 0.01 from "
+        "%(percentage)s%% of %(net)s, which is %(expected)s. Check the amounts on the "
+        "supplier's invoice."
+    ) % {"percentage": total.percentage.normalize(), "printed": money(printed, "EUR"),
+         "net": money(total.net, "EUR"), "expected": money(total.vat, "EUR")}
+
+
+def _fill_purchase(invoice: PurchaseInvoice, data: PurchaseData, totals) -> None:
+    invoice.supplier = data.supplier
+    invoice.supplier_invoice_number = data.supplier_invoice_number
+    invoice.invoice_date, invoice.due_date = data.invoice_date, data.due_date
+    invoice.description = data.description
+    _fill_totals(invoice, totals)
+
+
+def _attach(invoice: PurchaseInvoice, attachment: UploadedFile | None) -> None:
+    if attachment is None:
+        return
+    kind = validate_attachment(attachment)
+    invoice.attachment.save(f"{invoice.organization_id}.{kind.extension}", attachment,
+                            save=False)
+    invoice.attachment_type = kind.mime
+    invoice.attachment_name = (attachment.name or "")[-200:]
+
+
+def _book(invoice: PurchaseInvoice, lines, totals, *, user) -> PurchaseInvoice:
+    """Store a purchase invoice as registered (from here on immutable) and announce it; the
+    accounting sync writes its job inside this transaction."""
+    if invoice.pk is not None:
+        # A draft's own lines go while it is still a draft (the database guard allows that).
+        invoice.lines.all().delete()
+        invoice.vat_totals.all().delete()
+    if invoice.status == PurchaseStatus.DRAFT:
+        invoice.status = PurchaseStatus.RECEIVED
+    invoice.registered_at, invoice.registered_by = timezone.now(), user
+    invoice.save()
+    _write_purchase_lines(invoice, lines, totals)
+    signals.purchase_invoice_registered.send(sender=PurchaseInvoice, invoice=invoice)
+    return invoice
 
 
 @transaction.atomic
 def purchase_invoice_register(
     *, organization: Organization, data: PurchaseData, attachment: UploadedFile | None, user
 ) -> PurchaseInvoice:
-    """Book a received invoice: lines, VAT per rate on the rate's total, the attachment.
-    Immutable from here on (only its payment state changes)."""
+    """Book a received invoice: lines, VAT per rate on the rate's total (or as printed), the
+    attachment. Immutable from here on (only its payment state changes)."""
     _check_purchase(organization, data)
-    invoice = PurchaseInvoice(
-        organization=organization, supplier=data.supplier,
-        supplier_invoice_number=data.supplier_invoice_number, invoice_date=data.invoice_date,
-        due_date=data.due_date, description=data.description, registered_by=user,
-    )
-    totals = totals_per_rate(
-        (ln.vat_rate, purchase_rate(ln.vat_rate).percentage, round_money(ln.net_amount))
-        for ln in data.lines
-    )
+    totals = purchase_totals(data.lines, data.printed_vat)
     _check_totals(totals, ("net", "vat", "gross"))  # before the attachment is stored
-    if attachment is not None:
-        kind = validate_attachment(attachment)
-        invoice.attachment.save(f"{organization.pk}.{kind.extension}", attachment, save=False)
-        invoice.attachment_type = kind.mime
-        invoice.attachment_name = (attachment.name or "")[-200:]
-    invoice.net_total = sum((t.net for t in totals), ZERO)
-    invoice.vat_total = sum((t.vat for t in totals), ZERO)
-    invoice.gross_total = sum((t.gross for t in totals), ZERO)
-    invoice.save()
-    _write_purchase_lines(invoice, data.lines, totals)
-    signals.purchase_invoice_registered.send(sender=PurchaseInvoice, invoice=invoice)
-    return invoice
+    invoice = PurchaseInvoice(organization=organization, status=PurchaseStatus.RECEIVED)
+    _fill_purchase(invoice, data, totals)
+    _attach(invoice, attachment)
+    return _book(invoice, data.lines, totals, user=user)
 
 
 def _write_purchase_lines(invoice: PurchaseInvoice, lines, totals) -> None:
     PurchaseInvoiceLine.objects.bulk_create([
         PurchaseInvoiceLine(
             invoice=invoice, position=i, description=ln.description, vat_rate=ln.vat_rate,
-            ledger_account=ln.ledger_account, net_amount=round_money(ln.net_amount),
+            ledger_account=ln.ledger_account, cost_centre=ln.cost_centre,
+            net_amount=round_money(ln.net_amount),
             vat_amount=round_money(round_money(ln.net_amount)
                                    * purchase_rate(ln.vat_rate).percentage / 100),
         )
@@ -496,7 +599,184 @@ def purchase_invoice_mark_paid(
     invoice = PurchaseInvoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status == PurchaseStatus.PAID:
         raise InvoicingError(_("This purchase invoice is already paid."))
+    if invoice.status != PurchaseStatus.RECEIVED:
+        raise InvoicingError(_("Only a registered purchase invoice that has not been corrected "
+                               "can be marked as paid."))
     invoice.status = PurchaseStatus.PAID
     invoice.paid_at = date
     invoice.save(update_fields=["status", "paid_at"])
     return invoice
+
+
+# --------------------------------------------------------------------------- purchase drafts
+
+
+def _locked_draft(invoice: PurchaseInvoice) -> PurchaseInvoice:
+    draft = PurchaseInvoice.objects.select_for_update().get(pk=invoice.pk)
+    if not draft.is_draft:
+        raise InvoicingError(_("This purchase invoice has already been registered; correct it "
+                               "instead."))
+    return draft
+
+
+@transaction.atomic
+def purchase_draft_save(
+    *, invoice: PurchaseInvoice, organization: Organization, data: PurchaseData,
+    attachment: UploadedFile | None = None,
+) -> PurchaseInvoice:
+    """Keep the changes to a draft (the replacement of a corrected invoice) without booking."""
+    draft = _locked_draft(invoice)
+    _check_purchase(organization, data, draft)
+    totals = purchase_totals(data.lines, data.printed_vat)
+    _check_totals(totals, ("net", "vat", "gross"))
+    _fill_purchase(draft, data, totals)
+    _attach(draft, attachment)
+    draft.save()
+    draft.lines.all().delete()
+    draft.vat_totals.all().delete()
+    _write_purchase_lines(draft, data.lines, totals)
+    return draft
+
+
+@transaction.atomic
+def purchase_draft_register(
+    *, invoice: PurchaseInvoice, organization: Organization, data: PurchaseData,
+    attachment: UploadedFile | None = None, user,
+) -> PurchaseInvoice:
+    """Book a draft as it is now on the form, exactly as a new registration is booked."""
+    draft = _locked_draft(invoice)
+    _check_purchase(organization, data, draft)
+    totals = purchase_totals(data.lines, data.printed_vat)
+    _check_totals(totals, ("net", "vat", "gross"))
+    _fill_purchase(draft, data, totals)
+    _attach(draft, attachment)
+    return _book(draft, data.lines, totals, user=user)
+
+
+@transaction.atomic
+def purchase_draft_delete(*, invoice: PurchaseInvoice) -> None:
+    _locked_draft(invoice).delete()
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def _free_number(organization: Organization, supplier: Supplier, base: str, tails) -> str:
+    """``base`` + the first of ``tails`` that makes a number this supplier has not used (in
+    any case), within the 50 characters of the field: the base is cut, the tail kept."""
+    taken = {number.upper() for number in PurchaseInvoice.objects.filter(
+        organization=organization, supplier=supplier,
+        supplier_invoice_number__istartswith=base[:10],
+    ).values_list("supplier_invoice_number", flat=True)}
+    for tail in itertools.islice(tails, len(taken) + 1):
+        candidate = base[:MAX_PURCHASE_NUMBER - len(tail)] + tail
+        if candidate.upper() not in taken:
+            return candidate
+    raise AssertionError("unreachable: one of len(taken) + 1 distinct candidates is free")
+
+
+def _reversal_tails():
+    """-CORR, -CORR2, -CORR3, ..."""
+    yield "-CORR"
+    yield from (f"-CORR{n}" for n in itertools.count(2))
+
+
+def _replacement_tails():
+    """-2, -3, ...: the original number is the first."""
+    yield from (f"-{n}" for n in itertools.count(2))
+
+
+def _first_registration(invoice: PurchaseInvoice) -> PurchaseInvoice:
+    """The invoice a chain of corrections started from (its number is the one to vary)."""
+    while invoice.replaces_id is not None:
+        invoice = invoice.replaces
+    return invoice
+
+
+def _copy_lines(original: PurchaseInvoice, sign: int) -> list[PurchaseLineData]:
+    return [PurchaseLineData(vat_rate=line.vat_rate, net_amount=line.net_amount * sign,
+                             description=line.description, ledger_account=line.ledger_account,
+                             cost_centre=line.cost_centre)
+            for line in original.lines.all()]
+
+
+def _copy_totals(original: PurchaseInvoice, sign: int) -> list[RateTotal]:
+    """The stored per-rate totals (the VAT as booked, printed or computed), times ``sign``."""
+    return [RateTotal(t.vat_rate, t.percentage, t.net_amount * sign, t.vat_amount * sign,
+                      t.gross_amount * sign, t.net_amount * sign, t.vat_amount * sign,
+                      t.gross_amount * sign)
+            for t in original.vat_totals.all()]
+
+
+def _reversal(original: PurchaseInvoice, user) -> PurchaseInvoice:
+    """The negated copy of ``original``, booked today under a number of its own (e-Boekhouden
+    refuses the same supplier and number twice, CMUT018)."""
+    today = timezone.localdate()
+    reversal = PurchaseInvoice(
+        organization_id=original.organization_id, supplier=original.supplier,
+        supplier_invoice_number=_free_number(
+            original.organization, original.supplier, original.supplier_invoice_number,
+            _reversal_tails()),
+        invoice_date=today, due_date=today, status=PurchaseStatus.REVERSAL,
+        reversal_of=original,
+        description=(_("Correction of %(number)s") % {
+            "number": original.supplier_invoice_number})[:200],
+    )
+    totals = _copy_totals(original, -1)
+    _fill_totals(reversal, totals)
+    return _book(reversal, _copy_lines(original, -1), totals, user=user)
+
+
+def _replacement(original: PurchaseInvoice) -> PurchaseInvoice:
+    """A draft copy of ``original`` under a new number (the old one is taken in
+    e-Boekhouden), for the user to fix and register."""
+    first = _first_registration(original)
+    draft = PurchaseInvoice(
+        organization_id=original.organization_id, supplier=original.supplier,
+        supplier_invoice_number=_free_number(
+            original.organization, original.supplier, first.supplier_invoice_number,
+            _replacement_tails()),
+        invoice_date=original.invoice_date, due_date=original.due_date,
+        description=original.description, status=PurchaseStatus.DRAFT, replaces=original,
+        attachment=original.attachment.name, attachment_type=original.attachment_type,
+        attachment_name=original.attachment_name,
+    )
+    totals = _copy_totals(original, 1)
+    _fill_totals(draft, totals)
+    draft.save()
+    _write_purchase_lines(draft, _copy_lines(original, 1), totals)
+    return draft
+
+
+def _fill_totals(invoice: PurchaseInvoice, totals: list[RateTotal]) -> None:
+    invoice.net_total = sum((t.net for t in totals), ZERO)
+    invoice.vat_total = sum((t.vat for t in totals), ZERO)
+    invoice.gross_total = sum((t.gross for t in totals), ZERO)
+
+
+def purchase_correction_numbers(*, invoice: PurchaseInvoice) -> dict[str, str]:
+    """The numbers a correction would use now (for the confirmation page; nothing is kept)."""
+    first = _first_registration(invoice)
+    return {
+        "reversal": _free_number(invoice.organization, invoice.supplier,
+                                 invoice.supplier_invoice_number, _reversal_tails()),
+        "replacement": _free_number(invoice.organization, invoice.supplier,
+                                    first.supplier_invoice_number, _replacement_tails()),
+    }
+
+
+@transaction.atomic
+def purchase_invoice_correct(
+    *, invoice: PurchaseInvoice, user
+) -> tuple[PurchaseInvoice, PurchaseInvoice]:
+    """Correct a registered purchase invoice without touching it: book its reversal, mark it
+    corrected and open a draft copy to fix and register. Returns (reversal, draft)."""
+    original = (PurchaseInvoice.objects.select_for_update(of=("self",))
+                .select_related("supplier", "organization").get(pk=invoice.pk))
+    if not original.can_be_corrected:
+        raise InvoicingError(_("Only a registered purchase invoice can be corrected, and only "
+                               "once; a correction itself cannot be corrected."))
+    reversal = _reversal(original, user)
+    original.status = PurchaseStatus.CORRECTED
+    original.save(update_fields=["status"])
+    return reversal, _replacement(original)

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
 from invoicing import numbering, services
-from invoicing.extensions import attach_badges
+from invoicing.extensions import attach_badges, cost_centre_choices, ledger_choices
 from invoicing.forms import (
+    PRINTED_VAT_RATES,
     CreditForm,
     CustomerForm,
     EmailForm,
@@ -30,6 +31,7 @@ from invoicing.forms import (
     PurchaseForm,
     PurchaseLineFormSet,
     SupplierForm,
+    printed_vat_field_name,
 )
 from invoicing.models import (
     DISPLAY_STATUS_LABELS,
@@ -42,6 +44,7 @@ from invoicing.models import (
     Supplier,
 )
 from invoicing.services import InvoicingError
+from invoicing.vat import PURCHASE_RATES
 
 PAGE_SIZE = 25
 
@@ -292,8 +295,12 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
     data = _post_or_error(request) if request.method == "POST" else None
     initial = _invoice_initial(request, invoice)
     form = InvoiceForm(data, instance=invoice, organization=organization, initial=initial)
-    formset = LineFormSet(data, prefix="lines", form_kwargs={"organization": organization},
-                          initial=_line_initial(invoice, initial.get("customer")))
+    # One provider call for the whole editor, not one per line (up to 500 lines).
+    cost_centres = cost_centre_choices(organization)
+    formset = LineFormSet(data, prefix="lines",
+                          initial=_line_initial(invoice, initial.get("customer")),
+                          form_kwargs={"organization": organization,
+                                       "cost_centre_choices": cost_centres})
     if data is not None and form.is_valid() and formset.is_valid():
         try:
             invoice = services.invoice_save_draft(
@@ -312,7 +319,8 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
         for p in products
     }
     context = {"form": form, "formset": formset, "invoice": invoice,
-               "products_data": products_data, "defaults_data": _editor_defaults(organization)}
+               "products_data": products_data, "defaults_data": _editor_defaults(organization),
+               "has_cost_centres": bool(cost_centres)}
     return render(request, "invoicing/invoice_form.html", context)
 
 
@@ -359,9 +367,23 @@ def _line_initial(invoice, customer=None):
     return [
         {"product": line.product_id, "description": line.description, "quantity": line.quantity,
          "unit": line.unit, "unit_price": line.unit_price,
-         "discount_percent": line.discount_percent, "vat_rate": line.vat_rate}
+         "discount_percent": line.discount_percent, "vat_rate": line.vat_rate,
+         "cost_centre": line.cost_centre}
         for line in invoice.lines.all()
     ]
+
+
+def _with_cost_centre_labels(organization, lines) -> list:
+    """The lines with ``cost_centre_label``: the cost centre's name while the administration
+    has it, else its number ("" for the default). Internal: the PDF never shows it."""
+    lines = list(lines)
+    if not any(line.cost_centre for line in lines):
+        return lines
+    labels = dict(cost_centre_choices(organization))
+    for line in lines:
+        line.cost_centre_label = (labels.get(line.cost_centre, str(line.cost_centre))
+                                  if line.cost_centre else "")
+    return lines
 
 
 @organization_required
@@ -384,9 +406,11 @@ def invoice_detail(request, pk: int):
         request, SalesInvoice.objects.select_related("customer", "credited_invoice"), pk=pk
     )
     attach_badges("sales", [invoice])
+    lines = _with_cost_centre_labels(request.organization, invoice.lines.all())
     context = {
         "invoice": invoice,
-        "lines": invoice.lines.all(),
+        "lines": lines,
+        "line_cost_centres": any(line.cost_centre for line in lines),
         "vat_totals": invoice.vat_totals.all(),
         "payments": invoice.payments.all(),
         "emails": invoice.emails.all(),
@@ -557,6 +581,23 @@ def numbering_settings(request):
 # --------------------------------------------------------------------------- purchases
 
 
+def _purchase_formset(data, organization, initial=None):
+    # One provider call for the whole editor, not one per line (up to 500 lines).
+    choices = ledger_choices(organization, "purchase")
+    return PurchaseLineFormSet(data, prefix="lines", initial=initial or [{"vat_rate": "21"}],
+                               form_kwargs={"ledger_choices": choices,
+                                            "cost_centre_choices": cost_centre_choices(
+                                                organization)})
+
+
+def _purchase_form_page(request, form, formset, invoice=None):
+    return render(request, "invoicing/purchase_form.html", {
+        "form": form, "formset": formset, "invoice": invoice,
+        "rates": {str(rate): str(info.percentage) for rate, info in PURCHASE_RATES.items()},
+        "has_cost_centres": "cost_centre" in formset.empty_form.fields,
+    })
+
+
 @organization_required
 def purchase_list(request):
     invoices = PurchaseInvoice.objects.for_organization(request.organization)
@@ -571,10 +612,11 @@ def purchase_list(request):
         invoices = invoices.filter(invoice_date__gte=date_from)
     if date_to:
         invoices = invoices.filter(invoice_date__lte=date_to)
-    totals = invoices.aggregate(count=Count("id"), net=Sum("net_total"), vat=Sum("vat_total"),
-                                gross=Sum("gross_total"))
+    # A draft is not booked yet: it counts in no total.
+    totals = invoices.exclude(status=PurchaseStatus.DRAFT).aggregate(
+        count=Count("id"), net=Sum("net_total"), vat=Sum("vat_total"), gross=Sum("gross_total"))
     page = _page(request, invoices.select_related("supplier"))
-    attach_badges("purchase", page.object_list)
+    _attach_purchase_badges(page.object_list)
     context = {
         "page": page, "totals": totals,
         "suppliers": Supplier.objects.for_organization(request.organization).only("id", "name"),
@@ -584,13 +626,21 @@ def purchase_list(request):
     return render(request, "invoicing/purchase_list.html", context)
 
 
+def _attach_purchase_badges(invoices) -> None:
+    """Booking badges for registered invoices only: a draft has nothing to book yet."""
+    invoices = list(invoices)
+    for invoice in invoices:
+        invoice.extra_badges = []
+    attach_badges("purchase", [invoice for invoice in invoices if not invoice.is_draft])
+
+
 @organization_required
 def purchase_create(request):
     organization = request.organization
     data = _post_or_error(request) if request.method == "POST" else None
     files = request.FILES if data is not None else None
     form = PurchaseForm(data, files, organization=organization)
-    formset = PurchaseLineFormSet(data, prefix="lines", initial=[{"vat_rate": "21"}])
+    formset = _purchase_formset(data, organization)
     if data is not None and form.is_valid() and formset.is_valid():
         try:
             invoice = services.purchase_invoice_register(
@@ -602,19 +652,125 @@ def purchase_create(request):
         else:
             messages.success(request, _("The purchase invoice was registered."))
             return redirect("invoicing:purchase_detail", pk=invoice.pk)
-    return render(request, "invoicing/purchase_form.html", {"form": form, "formset": formset})
+    return _purchase_form_page(request, form, formset)
+
+
+def _draft_initial(invoice: PurchaseInvoice) -> tuple[dict, list[dict]]:
+    header = {"supplier": invoice.supplier_id, "description": invoice.description,
+              "supplier_invoice_number": invoice.supplier_invoice_number,
+              "invoice_date": invoice.invoice_date, "due_date": invoice.due_date}
+    header.update({printed_vat_field_name(t.vat_rate): t.vat_amount
+                   for t in invoice.vat_totals.all() if t.vat_rate in PRINTED_VAT_RATES})
+    lines = [{"description": line.description, "vat_rate": line.vat_rate,
+              "net_amount": line.net_amount, "ledger_account": line.ledger_account,
+              "cost_centre": line.cost_centre}
+             for line in invoice.lines.all()]
+    return header, lines
+
+
+@organization_required
+def purchase_edit(request, pk: int):
+    """The form of a draft (the replacement of a corrected invoice): save or register it."""
+    organization = request.organization
+    invoice = get_for_org_or_404(request, PurchaseInvoice.objects.select_related("supplier"),
+                                 pk=pk)
+    if not invoice.is_draft:
+        messages.error(request, _("A registered purchase invoice cannot be changed; correct "
+                                  "it instead."))
+        return redirect("invoicing:purchase_detail", pk=invoice.pk)
+    data = _post_or_error(request) if request.method == "POST" else None
+    files = request.FILES if data is not None else None
+    header, lines = _draft_initial(invoice)
+    form = PurchaseForm(data, files, organization=organization, initial=header)
+    # Posted lines are compared with nothing: a line equal to its initial would count as
+    # "unchanged" and be dropped.
+    formset = _purchase_formset(data, organization, initial=lines if data is None else None)
+    if data is not None and form.is_valid() and formset.is_valid():
+        register = "register" in data
+        try:
+            _save_or_register_draft(request, invoice, form, formset, register=register)
+        except (InvoicingError, ValidationError) as error:
+            _error_messages(request, error)
+        else:
+            return redirect("invoicing:purchase_detail", pk=invoice.pk)
+    return _purchase_form_page(request, form, formset, invoice)
+
+
+def _save_or_register_draft(request, invoice, form, formset, *, register: bool) -> None:
+    arguments = {"invoice": invoice, "organization": request.organization,
+                 "data": form.purchase_data(formset.line_data()),
+                 "attachment": form.cleaned_data.get("attachment")}
+    if register:
+        services.purchase_draft_register(**arguments, user=request.user)
+        messages.success(request, _("The purchase invoice was registered."))
+    else:
+        services.purchase_draft_save(**arguments)
+        messages.success(request, _("The draft was saved; it is not booked until you register "
+                                    "it."))
+
+
+@organization_required
+@require_POST
+def purchase_delete(request, pk: int):
+    invoice = get_for_org_or_404(request, PurchaseInvoice, pk=pk)
+    try:
+        services.purchase_draft_delete(invoice=invoice)
+    except InvoicingError as error:
+        _error_messages(request, error)
+        return redirect("invoicing:purchase_detail", pk=invoice.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("invoicing:purchase_list")
+
+
+@organization_required
+def purchase_correct(request, pk: int):
+    """Confirm, then book the reversal and open the replacement draft."""
+    invoice = get_for_org_or_404(
+        request, PurchaseInvoice.objects.select_related("supplier"), pk=pk
+    )
+    if request.method == "POST":
+        try:
+            reversal, draft = services.purchase_invoice_correct(invoice=invoice,
+                                                                user=request.user)
+        except InvoicingError as error:
+            _error_messages(request, error)
+            return redirect("invoicing:purchase_detail", pk=invoice.pk)
+        messages.success(request, _(
+            "Reversal %(reversal)s was registered and will be booked. Fix the new invoice "
+            "below and register it.") % {"reversal": reversal.supplier_invoice_number})
+        return redirect("invoicing:purchase_edit", pk=draft.pk)
+    if not invoice.can_be_corrected:
+        messages.error(request, _("Only a registered purchase invoice can be corrected, and "
+                                  "only once; a correction itself cannot be corrected."))
+        return redirect("invoicing:purchase_detail", pk=invoice.pk)
+    return render(request, "invoicing/purchase_correct.html", {
+        "invoice": invoice, "preview": services.purchase_correction_numbers(invoice=invoice),
+    })
 
 
 @organization_required
 def purchase_detail(request, pk: int):
     invoice = get_for_org_or_404(
-        request, PurchaseInvoice.objects.select_related("supplier"), pk=pk
+        request,
+        PurchaseInvoice.objects.select_related("supplier", "reversal_of", "replaces"), pk=pk,
     )
-    attach_badges("purchase", [invoice])
+    _attach_purchase_badges([invoice])
+    lines = _with_cost_centre_labels(request.organization, invoice.lines.all())
     return render(request, "invoicing/purchase_detail.html", {
-        "invoice": invoice, "lines": invoice.lines.all(), "vat_totals": invoice.vat_totals.all(),
-        "today": timezone.localdate(),
+        "invoice": invoice, "lines": lines,
+        "line_cost_centres": any(line.cost_centre for line in lines),
+        "vat_totals": invoice.vat_totals.all(),
+        "today": timezone.localdate(), "related": _related_purchases(invoice),
     })
+
+
+def _related_purchases(invoice: PurchaseInvoice) -> dict:
+    """The other documents of a correction: its reversal and its replacement, if any."""
+    related = PurchaseInvoice.objects.filter(Q(reversal_of=invoice) | Q(replaces=invoice))
+    found = {"reversal": None, "replacement": None}
+    for other in related:
+        found["reversal" if other.reversal_of_id == invoice.pk else "replacement"] = other
+    return found
 
 
 @organization_required

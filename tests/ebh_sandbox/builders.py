@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 TODAY = dt.date(2024, 5, 1)
@@ -52,7 +52,7 @@ def line(excl: str = "100.00", pct: str = "21", code: str = "HOOG_VERK_21",
          contra: str = "8000", **overrides: Any) -> dict[str, Any]:
     """A consistent mutation line (EX): VAT = excl x pct, incl = excl + VAT."""
     amount = Decimal(excl)
-    btw = (amount * Decimal(pct) / 100).quantize(Decimal("0.01"))
+    btw = (amount * Decimal(pct) / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return {
         "BedragInvoer": amount, "BedragExclBTW": amount, "BedragBTW": btw,
         "BedragInclBTW": amount + btw, "BTWCode": code, "BTWPercentage": Decimal(pct),

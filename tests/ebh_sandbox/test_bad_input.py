@@ -122,12 +122,14 @@ def test_invalid_date_and_boolean(sb: SandboxProcess, api: Api) -> None:
 
 def test_schema_strictness_is_a_setting(sb: SandboxProcess, api: Api) -> None:
     missing_id = get_relaties(api.session_id, api.guid).replace("<ID>0</ID>", "")
-    assert "Missing required element ID" in fault_string(post(sb, envelope(missing_id)))
+    assert post(sb, envelope(missing_id)).status_code == 200  # read as 0, as ASP.NET does
     typo = get_relaties(api.session_id, api.guid, extra="<Trefwoordd>x</Trefwoordd>")
     assert "Unexpected element" in fault_string(post(sb, envelope(typo)))
-    sb.set_settings(strict_schema=False)  # ASP.NET's own leniency: ignore and default
-    assert post(sb, envelope(missing_id)).status_code == 200
+    twice = get_relaties(api.session_id, api.guid, extra="<ID>1</ID>")
+    assert "occurs more than once" in fault_string(post(sb, envelope(twice)))
+    sb.set_settings(strict_schema=False)  # ASP.NET's own leniency: skip the unknown element
     assert post(sb, envelope(typo)).status_code == 200
+    assert post(sb, envelope(twice)).status_code == 200
 
 
 def test_lenient_schema_reads_missing_values_as_defaults(sb: SandboxProcess, api: Api) -> None:

@@ -272,7 +272,8 @@ def test_accounts_and_cost_centre_are_the_engines(linked, org_a, customer, clien
         default_cost_centre_id=2, default_cost_centre_name="Algemeen › Webwinkel")
     connection = Connection.objects.get(pk=linked.connection.pk)
     connection.overrides.create(kind="sales", vat_code="LAAG_VERK_9", account="8010")
-    assert preview.accounts_for(connection) == Runner(connection, client=None).accounts()
+    accounts = Runner(connection, client=None).accounts()
+    assert accounts.cost_centre == 2 and accounts.overrides[("sales", "LAAG_VERK_9")] == "8010"
 
     draft = make_draft(org_a, customer=customer, lines=[line(), line(rate="9")])
     page = finalize_page(client_a, draft)

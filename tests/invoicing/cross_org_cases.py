@@ -3,7 +3,12 @@
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from invoicing.services import PurchaseData, PurchaseLineData, purchase_invoice_register
+from invoicing.services import (
+    PurchaseData,
+    PurchaseLineData,
+    purchase_invoice_correct,
+    purchase_invoice_register,
+)
 from tests.invoicing.factories import make_customer, make_draft, make_product, make_sent
 from tests.invoicing.factories import make_supplier as _supplier
 
@@ -22,6 +27,11 @@ def _purchase(org_a, user_a):
                         lines=[PurchaseLineData(vat_rate="21", net_amount=Decimal("10"))])
     return purchase_invoice_register(organization=org_a, data=data, attachment=upload,
                                      user=user_a)
+
+
+def _draft(org_a, user_a):
+    """The draft replacement a correction opens."""
+    return purchase_invoice_correct(invoice=_purchase(org_a, user_a), user=user_a)[1]
 
 
 CASES = {
@@ -56,4 +66,9 @@ CASES = {
                                                        _purchase(o, u)),
     "invoicing:purchase_mark_paid": lambda o, u: _url("invoicing:purchase_mark_paid",
                                                       _purchase(o, u), "post"),
+    "invoicing:purchase_correct": lambda o, u: _url("invoicing:purchase_correct",
+                                                    _purchase(o, u)),
+    "invoicing:purchase_edit": lambda o, u: _url("invoicing:purchase_edit", _draft(o, u)),
+    "invoicing:purchase_delete": lambda o, u: _url("invoicing:purchase_delete", _draft(o, u),
+                                                   "post"),
 }
