@@ -2,8 +2,9 @@
 
 A sales invoice (or credit note) becomes a FactuurVerstuurd mutation against the debtors
 account, a purchase invoice a FactuurOntvangen against the creditors account; each has one line
-per VAT rate, built from that rate's stored totals in EUR (VAT is computed per rate on the
-rate's total, which is also how e-Boekhouden checks it)."""
+per VAT rate and (contra account, cost centre) of its lines, built from that rate's stored
+totals in EUR (VAT is computed per rate on the rate's total; a rate spread over several
+targets is apportioned, see :func:`apportion`)."""
 
 from __future__ import annotations
 
@@ -225,7 +226,7 @@ def _invoice_line(line, accounts: Accounts, article_codes: dict[int, str]) -> In
         code=code, description=line.description, quantity=line.quantity,
         unit=(line.unit or "")[:50], unit_price=line.unit_price, vat_code=vat_code,
         contra_account=accounts.contra("sales", vat_code, line.ledger_account or ""),
-        cost_centre=getattr(line, "cost_centre", 0) or accounts.cost_centre,
+        cost_centre=line.cost_centre or accounts.cost_centre,
     )
 
 

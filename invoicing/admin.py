@@ -83,7 +83,8 @@ class NumberCounterAdmin(ReadOnlyAdmin):
 class SalesLineInline(ReadOnlyInline):
     model = SalesInvoiceLine
     fields = ["position", "description", "quantity", "unit", "unit_price", "discount_percent",
-              "vat_rate", "net_amount", "vat_amount", "gross_amount"]
+              "vat_rate", "ledger_account", "cost_centre", "net_amount", "vat_amount",
+              "gross_amount"]
 
 
 class SalesVatTotalInline(ReadOnlyInline):
@@ -135,7 +136,8 @@ class EmailLogAdmin(ReadOnlyAdmin):
 
 class PurchaseLineInline(ReadOnlyInline):
     model = PurchaseInvoiceLine
-    fields = ["description", "ledger_account", "vat_rate", "net_amount", "vat_amount"]
+    fields = ["description", "ledger_account", "cost_centre", "vat_rate", "net_amount",
+              "vat_amount"]
 
 
 class PurchaseVatTotalInline(ReadOnlyInline):

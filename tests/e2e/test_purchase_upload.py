@@ -53,7 +53,7 @@ def test_purchase_invoice_with_an_upload(page, shot, stack, sandbox, tmp_path):
     page.get_by_role("button", name=exact("Registreren")).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("VK-2026-117")
-    expect(page.locator("dl.details")).to_contain_text("factuur-verf-2026-117.pdf")
+    expect(page.locator("dl.details").first).to_contain_text("factuur-verf-2026-117.pdf")
     expect(page.locator(".totals-table tfoot")).to_contain_text("€ 149,37")
     reload_until(page, lambda: page.locator(".badge").filter(
         has_text=re.compile(r"geboekt #\d+")))

@@ -2,7 +2,6 @@
 progress bar, read the rows (matched, missing, not made by us) and download the CSV."""
 
 import datetime
-import shutil
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -14,13 +13,11 @@ from connections.models import Connection
 from connections.services import connection_session
 from ebh_sync.client import MutationData, MutationLine
 from ebh_sync.models import SyncJob
-from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.flows import business_with_customer, connect_with_services, open_connections
 from tests.invoicing.factories import line, make_sent
 
 pytestmark = pytest.mark.e2e
 DAY = datetime.date(2026, 3, 2)
-SHOTS = Path("/work/tmp-translations/shots")
 
 
 def wait_until_booked(count: int, timeout: float = 30) -> None:
@@ -83,9 +80,3 @@ def test_reconciliation_report(page, shot, stack, sandbox):
         page.locator("a[href$='/csv/']").click()
     text = Path(download.value.path()).read_text()
     assert all(invoice.number in text for invoice in (*invoices, lost, foreign))
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for name in ("form", "report"):
-        for size in ("desktop", "mobile"):
-            shutil.copy(SCREENSHOTS / f"reconciliation_report-{name}-{size}.png",
-                        SHOTS / f"report-{name}-{size}.png")

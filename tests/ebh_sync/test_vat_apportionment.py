@@ -147,10 +147,11 @@ discounts = st.sampled_from([D(0), D(0), D(5), D("12.5"), D("33.33")])
 
 
 @st.composite
-def invoices(draw):
+def invoices(draw, most_accounts=6):
     side = draw(st.sampled_from(["sales", "purchase"]))
-    accounts = {rate: draw(st.lists(st.sampled_from(CONTRA_POOL), min_size=1, max_size=6,
-                                    unique=True)) for rate in RATES[side]}
+    accounts = {rate: draw(st.lists(st.sampled_from(CONTRA_POOL), min_size=1,
+                                    max_size=most_accounts, unique=True))
+                for rate in RATES[side]}
     count = draw(st.integers(min_value=1, max_value=30))
     lines = []
     for _ in range(count):
@@ -185,9 +186,8 @@ def build(side, drawn, credit, fx, number):
     return mapping.purchase_mutation(purchase, ACCOUNTS, totals, lines), totals
 
 
-@pytest.mark.slow
-def test_random_invoices_apportion_exactly_and_the_sandbox_books_every_one(ebh):
-    account = ebh.add_account("apportion")
+def book_random_invoices(sandbox, username: str, strategy, examples: int) -> None:
+    account = sandbox.add_account(username)
     client = get_client()
     numbers = itertools.count(1)
     credentials = Credentials(account["username"], account["security_code_1"],
@@ -197,9 +197,9 @@ def test_random_invoices_apportion_exactly_and_the_sandbox_books_every_one(ebh):
             client.add_relatie(session, mapping.relation_from_snapshot(
                 {"code": code, "name": f"Relatie {code}"}))
 
-        @settings(max_examples=120, deadline=None,
+        @settings(max_examples=examples, deadline=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-        @given(invoices())
+        @given(strategy)
         def check(example):
             side, drawn, credit, fx = example
             mutation, totals = build(side, drawn, credit, fx, f"H{next(numbers)}")
@@ -207,3 +207,16 @@ def test_random_invoices_apportion_exactly_and_the_sandbox_books_every_one(ebh):
             assert client.add_mutatie(session, mutation) > 0  # RejectedError otherwise
 
         check()
+
+
+@pytest.mark.slow
+def test_random_invoices_apportion_exactly_and_the_sandbox_books_every_one(ebh):
+    book_random_invoices(ebh, "apportion", invoices(), examples=120)
+
+
+@pytest.mark.slow
+def test_one_account_per_rate_is_exact_without_any_tolerance(ebh):
+    # Each rate on one account books the invoice's own totals: VAT on the rate's total is
+    # exactly its excl x percentage rounded half up, so the sandbox needs no cent of leeway.
+    ebh.set_settings(vat_tolerance="0")
+    book_random_invoices(ebh, "exact", invoices(most_accounts=1), examples=60)
