@@ -223,10 +223,11 @@ def build_preview(
 
 
 def _cost_centre_names(connection: Connection) -> dict[int, str]:
-    """The names we know: the connection's default cost centre (stored with its id)."""
-    c_id = getattr(connection, "default_cost_centre_id", 0)
-    name = getattr(connection, "default_cost_centre_name", "")
-    return {c_id: name} if c_id and name else {}
+    """The cost centres as last read, and the default with the name it was chosen by."""
+    names = dict(connection.cost_centre_choices())
+    if connection.default_cost_centre_id and connection.default_cost_centre_name:
+        names.setdefault(connection.default_cost_centre_id, connection.default_cost_centre_name)
+    return names
 
 
 def _party_name(invoice) -> str:
