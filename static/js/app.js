@@ -18,4 +18,20 @@
       el.form.submit();
     }
   });
+
+  // On a phone the navigation and the account links fold behind a Menu button (app.css
+  // decides the width); without this script they simply stay unfolded.
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (toggle) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") {
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
 })();
