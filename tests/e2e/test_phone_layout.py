@@ -202,7 +202,24 @@ def test_work_order_and_purchase_line_cards_on_a_phone(page, shot, stack):
     assert fields["net_amount"]["label"] == "Bedrag excl. btw"
     assert all(f["right"] <= MOBILE["width"] for f in fields.values()), fields
     on_screen(page, rows.first.get_by_role("button", name="Verwijderen"))
+    choose(page.get_by_label(exact("Leverancier")), "Verfgroothandel")
+    page.get_by_label(exact("Factuurnummer van de leverancier")).fill("VK-2026-118")
+    page.get_by_label(exact("Factuurdatum")).fill(datetime.date.today().isoformat())
+    page.get_by_label(exact("Vervaldatum")).fill(datetime.date.today().isoformat())
+    rows.first.locator("[name$='-description']").fill("Verf en kwasten")
+    rows.first.locator("[name$='-net_amount']").fill("100,00")
+    expect(page.locator("[data-invoice-total]")).to_have_text("100,00")
     shot(page, "purchase-form")
+    page.get_by_role("button", name="Registreren").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("VK-2026-118")
+
+    # The purchase list: supplier, number, total and status on the screen.
+    page.set_viewport_size(MOBILE)
+    page.goto("/purchases/")
+    row = page.locator("table.table-cards tbody tr").filter(has_text="VK-2026-118")
+    for text in ("Verfgroothandel Kleur B.V.", "VK-2026-118", "€ 121,00"):
+        on_screen(page, row.get_by_text(text, exact=True))
+    on_screen(page, row.locator(".badge").first)
 
     for url in ("/purchases/", "/customers/", "/suppliers/", "/products/"):
         page.goto(url)
