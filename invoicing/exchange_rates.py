@@ -51,11 +51,12 @@ def _converter() -> CurrencyConverter:
     # Loading takes under a second; reload only when the task has replaced the file.
     path = rates_file()
     key = (path, os.stat(path).st_mtime_ns)
-    if key not in _loaded:
+    converter = _loaded.get(key)
+    if converter is None:
         converter = CurrencyConverter(path, decimal=True)
-        _loaded.clear()
+        _loaded.clear()  # keep one: the previous file's rates are superseded
         _loaded[key] = converter
-    return _loaded[key]
+    return converter
 
 
 def _published(converter: CurrencyConverter, currency: str, day: datetime.date):
