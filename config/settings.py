@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -270,8 +271,21 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ebh-periodic-import": {
         "task": "ebh_sync.tasks.periodic_import_task", "schedule": 24 * 3600.0,
     },
+    # The ECB publishes its reference rates around 16:00 CET on business days.
+    "ecb-exchange-rates": {
+        "task": "invoicing.tasks.refresh_exchange_rates_task",
+        "schedule": crontab(hour=16, minute=45, day_of_week="mon-fri"),
+    },
 }
 CELERY_TIMEZONE = TIME_ZONE
+
+# ECB reference rates (invoicing/exchange_rates.py): the package ships the history; the daily
+# task keeps the ECB's current file here (shared by web and worker) when the network allows.
+ECB_RATES_URL = env_str("ECB_RATES_URL",
+                        "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip")
+ECB_RATES_FILE = env_str("ECB_RATES_FILE",
+                         str(VAR_DIR / "exchange_rates" / "eurofxref-hist.zip"))
+ECB_RATES_TIMEOUT = env_int("ECB_RATES_TIMEOUT", 10)  # seconds, to connect and per read
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,14 @@
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from invoicing.exchange_rates import ECB, MANUAL, EcbRate, ecb_rate
 from invoicing.models import (
     MAX_DESCRIPTION,
     MAX_LINES,
@@ -107,6 +112,32 @@ class ProductForm(forms.ModelForm):
         field_classes = {"unit_price": DecimalInput}
 
 
+def ecb_note(proposal: EcbRate, date: datetime.date) -> str:
+    """"ECB reference rate of 2-3-2026", saying so when it is older than the ECB's longest
+    closure (the daily refresh could not reach the ECB)."""
+    note = _("ECB reference rate of %(date)s") % {
+        "date": date_format(proposal.rate_date, "j-n-Y")}
+    if date - proposal.rate_date > datetime.timedelta(days=4):
+        note = _("%(note)s, the newest available here") % {"note": note}
+    return note
+
+
+def rate_note(currency: str, date: datetime.date, rate: Decimal | None) -> str:
+    """What the exchange rate field says about ``rate``: the ECB's, or the user's own."""
+    proposal = ecb_rate(currency, date)
+    if proposal is None:
+        return _("No ECB reference rate for %(currency)s on this date: enter the rate.") % {
+            "currency": currency}
+    if rate is None or rate == proposal.rate:
+        return ecb_note(proposal, date)
+    return manual_note(proposal, date)
+
+
+def manual_note(proposal: EcbRate, date: datetime.date) -> str:
+    return _("Your own rate. %(note)s: %(rate)s.") % {
+        "note": ecb_note(proposal, date), "rate": number_format(proposal.rate, 6)}
+
+
 class InvoiceForm(forms.ModelForm):
     issue_date = BusinessDateField(label=_("Invoice date"))
     delivery_date = BusinessDateField(
@@ -126,26 +157,61 @@ class InvoiceForm(forms.ModelForm):
         self.fields["customer"].queryset = Customer.objects.for_organization(organization).filter(
             archived=False
         ) | Customer.objects.filter(pk=self.instance.customer_id or 0)
-        self.fields["exchange_rate"].help_text = _(
-            "Euros per 1 unit of the invoice currency; 1 for EUR."
+        rate = self.fields["exchange_rate"]
+        rate.required = False  # left empty: the ECB's rate of the invoice date
+        rate.widget.attrs["data-rate-url"] = reverse("invoicing:exchange_rate")
+        rate.help_text = format_html(
+            '<span data-rate-note aria-live="polite">{}</span> {}', self._stored_rate_note(),
+            _("Euros per 1 unit of the invoice currency; 1 for EUR."),
         )
+
+    def _stored_rate_note(self) -> str:
+        invoice = self.instance
+        if invoice.pk is None or not invoice.is_foreign_currency:
+            return ""
+        return rate_note(invoice.currency, invoice.issue_date, invoice.exchange_rate)
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
 
     def clean(self):
         cleaned = super().clean()
-        rate = cleaned.get("exchange_rate")
-        if cleaned.get("currency") == "EUR":
+        rate, currency = cleaned.get("exchange_rate"), cleaned.get("currency")
+        self.rate_origin = (None, "")
+        if currency == "EUR":
             cleaned["exchange_rate"] = Decimal(1)
         elif rate is not None and rate <= 0:
             self.add_error("exchange_rate", _("The exchange rate must be greater than zero."))
-        elif rate == 1 and cleaned.get("currency"):
-            # 1 is the euro default left standing; no real currency trades at exactly 1.
-            self.add_error("exchange_rate", _(
-                "Enter the exchange rate for %(currency)s: euros per 1 %(currency)s."
-            ) % {"currency": cleaned["currency"]})
+        elif currency and "exchange_rate" not in self.errors:
+            self._settle_rate(cleaned, currency, rate)
         return cleaned
+
+    def _settle_rate(self, cleaned, currency: str, rate: Decimal | None) -> None:
+        """The ECB's rate of the invoice date where the user left none (or the euro's 1, or
+        the ECB rate of a previous currency or date); the user's own rate is "manual"."""
+        issue_date = cleaned.get("issue_date")
+        proposal = ecb_rate(currency, issue_date) if issue_date else None
+        if rate in (None, 1) or self._left_previous_ecb_rate(rate):
+            if proposal is None:
+                # 1 is the euro default left standing; no real currency trades at exactly 1.
+                self.add_error("exchange_rate", _(
+                    "Enter the exchange rate for %(currency)s: euros per 1 %(currency)s."
+                ) % {"currency": currency})
+                return
+            cleaned["exchange_rate"] = proposal.rate
+        if proposal is not None and cleaned["exchange_rate"] == proposal.rate:
+            self.rate_origin = (proposal.rate_date, ECB)
+        else:
+            self.rate_origin = (None, MANUAL)
+
+    def _left_previous_ecb_rate(self, rate: Decimal) -> bool:
+        stored = self.instance
+        return (stored.pk is not None and stored.exchange_rate_source == ECB
+                and rate == stored.exchange_rate)
+
+    def save(self, commit=True):
+        self.instance.exchange_rate_date, self.instance.exchange_rate_source = self.rate_origin
+        return super().save(commit)
 
 
 def cost_centre_field(choices: list, current: int = 0) -> forms.TypedChoiceField:

@@ -266,6 +266,12 @@ class SalesInvoice(OrganizationOwnedModel):
         _("exchange rate (EUR per unit)"), max_digits=14, decimal_places=6, default=Decimal(1),
         validators=[MinValueValidator(Decimal("0.000001"))],
     )
+    # Where the rate came from: the ECB's reference rate of that date, or the user's own.
+    exchange_rate_date = models.DateField(_("exchange rate date"), null=True, blank=True)
+    exchange_rate_source = models.CharField(
+        _("exchange rate source"), max_length=10, blank=True,
+        choices=[("ecb", _("ECB")), ("manual", _("manual"))],
+    )
     reference = models.CharField(_("your reference"), max_length=100, blank=True)
     note = models.TextField(_("note on the invoice"), max_length=MAX_DESCRIPTION, blank=True)
 

@@ -198,6 +198,7 @@ def invoice_save_draft(
     _check_cost_centres(organization, [ln for ln in lines if ln.credited_line_id is None])
     if invoice.currency == "EUR":
         invoice.exchange_rate = Decimal(1)
+        invoice.exchange_rate_date, invoice.exchange_rate_source = None, ""
     invoice.due_date = invoice.issue_date + datetime.timedelta(days=invoice.payment_term_days)
     invoice.save()
     _write_lines(invoice, lines)
@@ -379,6 +380,8 @@ def credit_note_create(
         kind=InvoiceKind.CREDIT_NOTE, credited_invoice=invoice, customer=invoice.customer,
         issue_date=timezone.localdate(), payment_term_days=0, language=invoice.language,
         currency=invoice.currency, exchange_rate=invoice.exchange_rate,
+        exchange_rate_date=invoice.exchange_rate_date,
+        exchange_rate_source=invoice.exchange_rate_source,
         reference=invoice.number,
     )
     return invoice_save_draft(invoice=credit_note, organization=invoice.organization, lines=lines)

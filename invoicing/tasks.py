@@ -2,6 +2,7 @@ from celery import shared_task
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from invoicing import exchange_rates
 from invoicing.models import EmailLog
 
 
@@ -27,3 +28,9 @@ def send_invoice_email(self, email_log_id: int) -> None:
         raise self.retry(exc=exc, countdown=60 * 2**self.request.retries) from exc
     log.status, log.error, log.sent_at = EmailLog.Status.SENT, "", timezone.now()
     log.save(update_fields=["status", "error", "attempts", "sent_at"])
+
+
+@shared_task
+def refresh_exchange_rates_task() -> bool:
+    """Daily: the ECB's newest reference rates where the network allows (else a log line)."""
+    return exchange_rates.refresh_rates()

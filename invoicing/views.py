@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
 from invoicing import numbering, services
+from invoicing.exchange_rates import ecb_rate
 from invoicing.extensions import attach_badges, cost_centre_choices, ledger_choices
 from invoicing.forms import (
     PRINTED_VAT_RATES,
@@ -31,7 +33,10 @@ from invoicing.forms import (
     PurchaseForm,
     PurchaseLineFormSet,
     SupplierForm,
+    ecb_note,
+    manual_note,
     printed_vat_field_name,
+    rate_note,
 )
 from invoicing.models import (
     DISPLAY_STATUS_LABELS,
@@ -384,6 +389,24 @@ def _with_cost_centre_labels(organization, lines) -> list:
         line.cost_centre_label = (labels.get(line.cost_centre, str(line.cost_centre))
                                   if line.cost_centre else "")
     return lines
+
+
+@organization_required
+def exchange_rate_proposal(request):
+    """The ECB rate the invoice editor proposes for ?currency=USD&date=2026-03-02, with the
+    notes its field shows for that rate and for the user's own."""
+    currency = request.GET.get("currency", "").strip().upper()[:3]
+    date = _parse_date(request.GET.get("date")) or timezone.localdate()
+    proposal = ecb_rate(currency, date)
+    if proposal is None:
+        note = rate_note(currency, date, None) if currency != "EUR" else ""
+        return JsonResponse({"currency": currency, "rate": None, "note": note})
+    return JsonResponse({
+        "currency": currency, "rate": str(proposal.rate), "date": proposal.rate_date.isoformat(),
+        "source": proposal.source, "value": number_format(proposal.rate, 6),
+        "note": ecb_note(proposal, date),
+        "manual_note": manual_note(proposal, date),
+    })
 
 
 @organization_required

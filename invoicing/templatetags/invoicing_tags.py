@@ -1,7 +1,9 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -51,3 +53,16 @@ def invoice_status(invoice):
 @register.filter
 def badge_class(status: str) -> str:
     return BADGES.get(status, "badge-muted")
+
+
+@register.simple_tag
+def exchange_rate_note(invoice) -> str:
+    """"1 USD = 0,912300 EUR (ECB, 2-3-2026)": the rate the euro amounts use, and its origin."""
+    text = _("1 %(currency)s = %(rate)s EUR") % {
+        "currency": invoice.currency, "rate": number_format(invoice.exchange_rate, 6)}
+    if invoice.exchange_rate_source == "ecb" and invoice.exchange_rate_date:
+        return _("%(rate)s (ECB, %(date)s)") % {
+            "rate": text, "date": date_format(invoice.exchange_rate_date, "j-n-Y")}
+    if invoice.exchange_rate_source == "manual":
+        return _("%(rate)s (own rate)") % {"rate": text}
+    return text

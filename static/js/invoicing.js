@@ -107,16 +107,67 @@
     });
   }
 
-  // Another currency: the last exchange rate used for it; back to 1 for euros.
-  function pickCurrency(form, input) {
+  // Another currency or date: the ECB's reference rate of the invoice date (the server says
+  // which), unless the user typed a rate of their own for this currency; back to 1 for euros.
+  // A currency the ECB does not publish gets the last rate used for it.
+  function rateNumber(value) {
+    return parseFloat(String(value || "").trim().replace(",", "."));
+  }
+
+  function proposeRate(form, newCurrency) {
     var rate = form.querySelector("[name='exchange_rate']");
-    var currency = input.value.trim().toUpperCase();
-    if (!rate) { return; }
-    if (currency === "EUR") {
+    var currency = form.querySelector("[name='currency']");
+    var date = form.querySelector("[name='issue_date']");
+    if (!rate || !currency || !rate.dataset.rateUrl) { return; }
+    var code = currency.value.trim().toUpperCase();
+    if (code === "EUR" || code === "") {
       rate.value = "1";
-    } else if (defaults().rates[currency]) {
-      rate.value = defaults().rates[currency];
+      rate.dataset.proposed = "";
+      showRateNote(form, "");
+      return;
     }
+    var url = rate.dataset.rateUrl + "?" + new URLSearchParams({
+      currency: code, date: date ? date.value : ""
+    });
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (proposal) {
+        if (proposal) { applyProposal(form, rate, proposal, newCurrency); }
+      })
+      .catch(function () { /* offline: the server proposes the ECB rate on saving */ });
+  }
+
+  function untouched(rate) {
+    var value = rateNumber(rate.value);
+    return !isFinite(value) || value === 1 || value === rateNumber(rate.dataset.proposed);
+  }
+
+  function applyProposal(form, rate, proposal, newCurrency) {
+    // A rate typed for one currency means nothing for another.
+    var replace = newCurrency || untouched(rate);
+    rate.dataset.notes = JSON.stringify({ ecb: proposal.note, manual: proposal.manual_note });
+    if (!proposal.rate) {
+      if (replace) { rate.value = defaults().rates[proposal.currency] || ""; }
+      rate.dataset.proposed = "";
+      showRateNote(form, proposal.note);
+      return;
+    }
+    if (replace) { rate.value = proposal.value; }
+    rate.dataset.proposed = proposal.value;
+    noteRate(form, rate);
+  }
+
+  // The note under the field follows the value: the ECB's rate, or the user's own.
+  function noteRate(form, rate) {
+    if (!rate.dataset.proposed || !rate.dataset.notes) { return; }
+    var notes = JSON.parse(rate.dataset.notes);
+    var own = rateNumber(rate.value) !== rateNumber(rate.dataset.proposed);
+    showRateNote(form, own ? notes.manual : notes.ecb);
+  }
+
+  function showRateNote(form, text) {
+    var note = form.querySelector("[data-rate-note]");
+    if (note) { note.textContent = text || ""; }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -130,17 +181,23 @@
           removeLine(form, event.target.closest("[data-line]"));
         }
       });
-      form.addEventListener("input", function () { refreshTotals(form); });
+      form.addEventListener("input", function (event) {
+        refreshTotals(form);
+        if (event.target.matches("[name='exchange_rate']")) { noteRate(form, event.target); }
+      });
       form.addEventListener("change", function (event) {
         if (event.target.matches("[name$='-product']")) { pickProduct(form, event.target); }
         if (event.target.matches("[name='customer']")) { pickCustomer(form); }
-        if (event.target.matches("[name='currency']")) { pickCurrency(form, event.target); }
+        if (event.target.matches("[name='currency']")) { proposeRate(form, true); }
+        if (event.target.matches("[name='issue_date']")) { proposeRate(form, false); }
       });
       form.querySelectorAll("[data-line]").forEach(function (row) {
         var remove = field(row, "DELETE");
         if (remove && remove.checked) { row.hidden = true; }
       });
       refreshTotals(form);
+      var currency = form.querySelector("[name='currency']");
+      if (currency && currency.value.trim().toUpperCase() !== "EUR") { proposeRate(form, false); }
     });
   });
 })();

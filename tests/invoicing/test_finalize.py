@@ -128,11 +128,12 @@ def test_pdf_in_english_with_reverse_charge_and_vat_breakdown(org_a, user_a):
 @pytest.mark.django_db
 def test_pdf_shows_both_currencies(org_a, user_a):
     invoice = make_sent(org_a, user_a, language="en", currency="USD",
-                        exchange_rate=Decimal("0.9"), lines=[line(price="100")])
+                        exchange_rate=Decimal("0.9"), exchange_rate_source="manual",
+                        lines=[line(price="100")])
     text = _pdf_text(invoice)
     assert "$ 121.00" in text
     assert "€ 108.90" in text
-    assert "1 USD = EUR 0.900000" in text
+    assert "Exchange rate: 1 USD = 0.900000 EUR (own rate)" in text
 
 
 @pytest.mark.django_db

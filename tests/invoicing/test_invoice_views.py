@@ -102,7 +102,7 @@ def test_bad_line_input_gives_a_clear_error_and_saves_nothing(client_a, org_a, c
     {"issue_date": "1900-01-01"}, {"issue_date": "gisteren"}, {"currency": "USD",
                                                                "exchange_rate": "0"},
     {"exchange_rate": "abc", "currency": "USD"}, {"lines-TOTAL_FORMS": "0"},
-    {"currency": "USD", "exchange_rate": "1"}, {"currency": "DOLLAR"},
+    {"currency": "XYZ", "exchange_rate": "1"}, {"currency": "DOLLAR"},
 ])
 def test_bad_header_input_is_refused(client_a, org_a, overrides):
     response = client_a.post(NEW, _data(make_customer(org_a), **overrides))

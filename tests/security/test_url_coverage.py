@@ -26,6 +26,8 @@ URLS_WITHOUT_CASES = {
                                     "user's memberships (test_organizations.py)",
     "accounts:organization_create": "creates a new organization of the user's own",
     "accounts:profile": "the logged-in user's own profile",
+    "invoicing:exchange_rate": "the ECB's public reference rates: no object id, no "
+                               "organization data (login required)",
     **dict.fromkeys((
         "home", "accounts:organization_settings", "accounts:organization_logo",
         "accounts:members", "invoicing:invoice_list", "invoicing:invoice_create",
