@@ -78,6 +78,7 @@ class OrganizationForm(forms.ModelForm):
             "iban",
             "bic",
             "email",
+            "email_copy_to_self",
             "phone",
             "logo",
             "payment_term_days",
@@ -103,6 +104,12 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email_copy_to_self") and not cleaned.get("email"):
+            self.add_error("email", _("Enter the address the copies should go to."))
+        return cleaned
 
 
 class NewOrganizationForm(forms.ModelForm):
