@@ -144,6 +144,35 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "language"]
 
 
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New email address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already your email address."))
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Another account already uses this email address."))
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Your password was entered incorrectly."))
+        return password
+
+
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     password = forms.CharField(
