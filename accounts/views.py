@@ -36,7 +36,7 @@ def home(request):
         return redirect("accounts:login")
     if request.organization is None:
         return redirect("accounts:organization_create")
-    for name in ("invoicing:invoice_list", "accounts:organization_settings"):
+    for name in ("invoicing:start", "invoicing:invoice_list", "accounts:organization_settings"):
         try:
             return redirect(reverse(name))
         except NoReverseMatch:

@@ -49,7 +49,7 @@ def test_copy_to_self_goes_as_bcc_only_when_asked(org_a, user_a):
 def test_settings_page_offers_the_copy_and_needs_an_address_for_it(client_a, org_a):
     url = reverse("accounts:organization_settings")
     page = client_a.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Send me a copy (bcc)" in page
+    assert "Stuur mij een kopie (bcc)" in page
     data = {"name": org_a.name, "country": "NL", "payment_term_days": 14,
             "invoice_number_format": "{year}-{seq:04}", "default_language": "nl",
             "email": "", "email_copy_to_self": "on"}
