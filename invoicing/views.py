@@ -277,11 +277,12 @@ def _filtered_invoices(request):
 def start(request):
     """The start page: what is owed, what needs the user, revenue, and first steps."""
     organization, today = request.organization, timezone.localdate()
-    extra = start_items(organization)
+    extra, bars = start_items(organization), revenue_by_month(organization, today)
     steps = [*first_steps(organization), *extra["step"]]
     context = {
-        "receivables": receivables(organization, today), "bars": revenue_by_month(
-            organization, today), "counts": extra["count"], "notices": extra["notice"],
+        "receivables": receivables(organization, today), "bars": bars,
+        "has_revenue": any(bar.amount for bar in bars),
+        "counts": extra["count"], "notices": extra["notice"],
         "steps": steps, "next_step": next((step for step in steps if not step.done), None),
     }
     return render(request, "invoicing/start.html", context)
