@@ -11,7 +11,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import exact, log_in, unique
+from tests.e2e.flows import (
+    connect_with_services,
+    exact,
+    log_in,
+    open_connections,
+    reload_until,
+    unique,
+)
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.invoicing.factories import line, make_customer, make_sent
 
@@ -108,3 +115,15 @@ def test_start_page_after_a_few_invoices(page, shot, stack):
     shot(page, "with-invoices")
     page.get_by_test_id("tile-overdue").click()
     expect(page.get_by_role("heading", name="Facturen", level=1)).to_be_visible()
+
+
+def test_articles_imported_on_connect_are_announced(page, shot, stack, sandbox):
+    _user, organization = _new_business(page, details=True)
+    connect_with_services(organization, sandbox)
+    page.goto("/")
+    reload_until(page, lambda: page.get_by_text("3 artikelen uit e-Boekhouden overgenomen"))
+    page.get_by_role("link", name="Bekijk de producten").click()
+    expect(page.get_by_role("cell", name="Adviesuur")).to_be_visible()
+    open_connections(page)
+    expect(page.get_by_text("3 artikelen uit e-Boekhouden overgenomen")).to_be_visible()
+    shot(page, "connections")
