@@ -78,6 +78,7 @@ class OrganizationForm(forms.ModelForm):
             "iban",
             "bic",
             "email",
+            "email_copy_to_self",
             "phone",
             "logo",
             "payment_term_days",
@@ -103,6 +104,12 @@ class OrganizationForm(forms.ModelForm):
 
     def clean_country(self) -> str:
         return self.cleaned_data["country"].upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email_copy_to_self") and not cleaned.get("email"):
+            self.add_error("email", _("Enter the address the copies should go to."))
+        return cleaned
 
 
 class NewOrganizationForm(forms.ModelForm):
@@ -135,6 +142,35 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "language"]
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New email address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].lower()
+        if email == self.user.email.lower():
+            raise forms.ValidationError(_("This is already your email address."))
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Another account already uses this email address."))
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Your password was entered incorrectly."))
+        return password
 
 
 class AcceptInvitationForm(forms.Form):

@@ -104,6 +104,10 @@ class Organization(models.Model):
     default_language = models.CharField(
         _("default document language"), max_length=5, choices=LANGUAGE_CHOICES, default="nl"
     )
+    email_copy_to_self = models.BooleanField(
+        _("Send me a copy (bcc)"), default=False,
+        help_text=_("Every invoice email also goes, as a blind copy, to the email address above."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -3,8 +3,11 @@
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.email_change import read_token
 from accounts.models import Invitation, Membership, Organization, User
+from accounts.tasks import send_email_change_confirmation, send_email_changed_notice
 
 
 @transaction.atomic
@@ -95,4 +98,31 @@ def invitation_signup(*, invitation: Invitation, full_name: str, password: str) 
         language=invitation.organization.default_language,
     )
     invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+class EmailChangeError(Exception):
+    pass
+
+
+@transaction.atomic
+def email_change_request(*, user: User, new_email: str) -> None:
+    """Mail a confirmation link to the new address; the login changes only when it is used."""
+    send_email_change_confirmation.delay_on_commit(user.pk, new_email.lower())
+
+
+@transaction.atomic
+def email_change_confirm(*, user: User, token: str) -> User:
+    """Make the confirmed address the login of the user the link was made for, once."""
+    change = read_token(token)
+    if change is None or change.user_id != user.pk:
+        raise EmailChangeError(_("This confirmation link is invalid or has expired."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email != change.old_email:
+        raise EmailChangeError(_("This confirmation link was already used."))
+    if User.objects.filter(email__iexact=change.new_email).exclude(pk=user.pk).exists():
+        raise EmailChangeError(_("Another account already uses this email address."))
+    user.email = change.new_email
+    user.save(update_fields=["email"])
+    send_email_changed_notice.delay_on_commit(user.pk, change.old_email)
     return user

@@ -5,7 +5,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import Invitation
+from accounts.email_change import make_token
+from accounts.models import Invitation, User
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -21,3 +22,28 @@ def send_invitation_email(invitation_id: int) -> None:
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
         body = render_to_string("accounts/email/invitation_body.txt", context)
     send_mail(subject, body, None, [invitation.email])
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email_change_confirmation(user_id: int, new_email: str) -> None:
+    """Mail the confirmation link to the NEW address: only its owner can prove it."""
+    user = User.objects.get(pk=user_id)
+    token = make_token(user_id=user.pk, old_email=user.email, new_email=new_email)
+    url = settings.SITE_URL + reverse("accounts:email_change_confirm", args=[token])
+    context = {"user": user, "url": url, "new_email": new_email}
+    _send(user, "email_change_confirm", context, new_email)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email_changed_notice(user_id: int, old_email: str) -> None:
+    """Tell the OLD address that the login moved, so a hijack does not go unnoticed."""
+    user = User.objects.get(pk=user_id)
+    context = {"user": user, "old_email": old_email}
+    _send(user, "email_changed_notice", context, old_email)
+
+
+def _send(user: User, template: str, context: dict, to: str) -> None:
+    with translation.override(user.language):
+        subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"accounts/email/{template}_body.txt", context)
+    send_mail(subject, body, None, [to])

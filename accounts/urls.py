@@ -38,4 +38,11 @@ urlpatterns = [
         "settings/invitations/<int:pk>/cancel/", views.invitation_cancel, name="invitation_cancel"
     ),
     path("settings/profile/", views.profile, name="profile"),
+    path("settings/profile/password/", views.password_change, name="password_change"),
+    path("settings/profile/email/", views.email_change, name="email_change"),
+    path(
+        "settings/profile/email/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
 ]

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.decorators import organization_required, owner_required
+from accounts.email_change import read_token
 from accounts.forms import (
     EmailAuthenticationForm,
+    EmailChangeForm,
     InvitationForm,
     NewOrganizationForm,
     OrganizationForm,
@@ -33,7 +36,7 @@ def home(request):
         return redirect("accounts:login")
     if request.organization is None:
         return redirect("accounts:organization_create")
-    for name in ("invoicing:invoice_list", "accounts:organization_settings"):
+    for name in ("invoicing:start", "invoicing:invoice_list", "accounts:organization_settings"):
         try:
             return redirect(reverse(name))
         except NoReverseMatch:
@@ -251,7 +254,70 @@ def profile(request):
         form.save()
         messages.success(request, _("Your settings were saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form, "settings_section": "profile"})
+    return _render_profile(request, form=form)
+
+
+def _render_profile(request, **forms) -> HttpResponse:
+    context = {
+        "form": ProfileForm(instance=request.user),
+        "password_form": PasswordChangeForm(request.user),
+        "email_form": EmailChangeForm(user=request.user),
+        "settings_section": "profile",
+        **forms,
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return _render_profile(request, password_form=form)
+    form.save()
+    # The password is part of the session hash: keep this session, end all the others.
+    update_session_auth_hash(request, form.user)
+    messages.success(request, _("Your password was changed."))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+@sensitive_post_parameters("password")
+def email_change(request):
+    form = EmailChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _render_profile(request, email_form=form)
+    new_email = form.cleaned_data["new_email"]
+    services.email_change_request(user=request.user, new_email=new_email)
+    messages.success(
+        request,
+        _("We sent a confirmation link to %(new)s. Until you open it, you log in with %(old)s.")
+        % {"new": new_email, "old": request.user.email},
+    )
+    return redirect("accounts:profile")
+
+
+@login_required
+def email_change_confirm(request, token: str):
+    change = read_token(token)
+    if change is None:
+        return render(request, "accounts/email_change_invalid.html",
+                      {"settings_section": "profile"}, status=410)
+    if change.user_id != request.user.pk:
+        raise Http404  # another person's link: as if it did not exist
+    if request.method == "POST":
+        try:
+            services.email_change_confirm(user=request.user, token=token)
+        except services.EmailChangeError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your email address is now %(email)s.")
+                             % {"email": change.new_email})
+        return redirect("accounts:profile")
+    return render(request, "accounts/email_change_confirm.html",
+                  {"change": change, "settings_section": "profile"})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

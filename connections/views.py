@@ -26,6 +26,7 @@ from connections.forms import (
     SecurityCode1Form,
 )
 from connections.models import Connection
+from invoicing.extensions import start_items
 
 SECRET_POST_FIELDS = ("username", "security_code_1", "security_code_2")
 
@@ -59,6 +60,7 @@ def overview(request):
         connection=connection,
         sync_errors_url=sync_errors[0] if sync_errors else None,
         sync_errors_count=sync_errors[1] if sync_errors else 0,
+        notices=start_items(request.organization)["notice"],  # e.g. what an import brought in
     ))
 
 

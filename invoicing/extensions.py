@@ -6,6 +6,7 @@ the invoice a work order becomes); a badge has ``label``, ``css`` and ``title``.
 the badges next to the document's own status, fetched once per page."""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 BadgeProvider = Callable[[str, list], dict]
 _badge_providers: list[BadgeProvider] = []
@@ -86,3 +87,36 @@ def cost_centre_choices(organization) -> list[tuple[int, str]]:
         if choices:
             return choices
     return []
+
+
+# The start page shows what other apps know without invoicing importing them: the accounting
+# link contributes bookings waiting and failed ("count"), its first step "connect" ("step") and
+# what its imports brought in ("notice"). A provider: ``organization -> [StartItem, ...]``,
+# asked once per page with a bounded number of queries.
+@dataclass(frozen=True)
+class StartItem:
+    place: str  # "count", "step" or "notice"
+    label: str
+    url: str
+    link_label: str = ""
+    count: int | None = None
+    tone: str = ""  # "warning" or "danger" when the user should act
+    done: bool = False
+
+
+StartItemsProvider = Callable[[object], list]
+_start_items_providers: list[StartItemsProvider] = []
+
+
+def register_start_items_provider(provider: StartItemsProvider) -> None:
+    if provider not in _start_items_providers:
+        _start_items_providers.append(provider)
+
+
+def start_items(organization) -> dict[str, list[StartItem]]:
+    """Every provider's items by place ("count", "step", "notice"), each provider asked once."""
+    places: dict[str, list[StartItem]] = {"count": [], "step": [], "notice": []}
+    for provider in _start_items_providers:
+        for item in provider(organization):
+            places.setdefault(item.place, []).append(item)
+    return places

@@ -5,6 +5,7 @@ from invoicing import views
 app_name = "invoicing"
 
 urlpatterns = [
+    path("start/", views.start, name="start"),
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/new/", views.invoice_create, name="invoice_create"),
     path("invoices/exchange-rate/", views.exchange_rate_proposal, name="exchange_rate"),

@@ -18,7 +18,7 @@ from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
 from invoicing import numbering, services
 from invoicing.exchange_rates import ecb_rate
-from invoicing.extensions import attach_badges, cost_centre_choices, ledger_choices
+from invoicing.extensions import attach_badges, cost_centre_choices, ledger_choices, start_items
 from invoicing.forms import (
     PRINTED_VAT_RATES,
     CreditForm,
@@ -49,6 +49,7 @@ from invoicing.models import (
     Supplier,
 )
 from invoicing.services import InvoicingError
+from invoicing.start import first_steps, receivables, revenue_by_month
 from invoicing.vat import PURCHASE_RATES
 
 PAGE_SIZE = 25
@@ -275,6 +276,21 @@ def _filtered_invoices(request):
         invoices = invoices.filter(Q(number__icontains=query) | Q(customer__name__icontains=query)
                                    | Q(reference__icontains=query))
     return invoices
+
+
+@organization_required
+def start(request):
+    """The start page: what is owed, what needs the user, revenue, and first steps."""
+    organization, today = request.organization, timezone.localdate()
+    extra, bars = start_items(organization), revenue_by_month(organization, today)
+    steps = [*first_steps(organization), *extra["step"]]
+    context = {
+        "receivables": receivables(organization, today), "bars": bars,
+        "has_revenue": any(bar.amount for bar in bars),
+        "counts": extra["count"], "notices": extra["notice"],
+        "steps": steps, "next_step": next((step for step in steps if not step.done), None),
+    }
+    return render(request, "invoicing/start.html", context)
 
 
 @organization_required

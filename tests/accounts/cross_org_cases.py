@@ -5,6 +5,7 @@ Each case builds a row in organization A (with its owner user_a) and returns
 
 from django.urls import reverse
 
+from accounts.email_change import make_token
 from accounts.models import Invitation, Membership
 from tests.factories import make_user
 
@@ -22,7 +23,14 @@ def _invitation_cancel(org_a, user_a):
     return "post", reverse("accounts:invitation_cancel", args=[invitation.pk])
 
 
+def _email_change_confirm(org_a, user_a):
+    # Not an organization's row but a person's: another user gets 404 just the same.
+    token = make_token(user_id=user_a.pk, old_email=user_a.email, new_email="a@new.test")
+    return "get", reverse("accounts:email_change_confirm", args=[token])
+
+
 CASES = {
+    "accounts:email_change_confirm": _email_change_confirm,
     "accounts:member_remove": _member_remove,
     "accounts:invitation_cancel": _invitation_cancel,
 }

@@ -50,7 +50,7 @@ def test_send_flow_with_the_keyboard_alone(page, shot, stack):
     tab_to(page, name="password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", name="Facturen", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Overzicht", level=1)).to_be_visible()
 
     tab_to(page, text="Nieuwe factuur")
     page.keyboard.press("Enter")

@@ -20,4 +20,4 @@ def test_english_chosen_on_the_login_page_stays_after_logging_in(page, shot, sta
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    expect(page.get_by_role("heading", name="Invoices", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()

@@ -28,8 +28,10 @@ URLS_WITHOUT_CASES = {
     "accounts:profile": "the logged-in user's own profile",
     "invoicing:exchange_rate": "the ECB's public reference rates: no object id, no "
                                "organization data (login required)",
+    "accounts:password_change": "changes the logged-in user's own password",
+    "accounts:email_change": "mails a link for the logged-in user's own address",
     **dict.fromkeys((
-        "home", "accounts:organization_settings", "accounts:organization_logo",
+        "home", "invoicing:start", "accounts:organization_settings", "accounts:organization_logo",
         "accounts:members", "invoicing:invoice_list", "invoicing:invoice_create",
         "invoicing:customer_list", "invoicing:customer_create", "invoicing:supplier_list",
         "invoicing:supplier_create", "invoicing:product_list", "invoicing:product_create",
