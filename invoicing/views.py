@@ -34,7 +34,7 @@ from invoicing.forms import (
     printed_vat_field_name,
 )
 from invoicing.models import (
-    DISPLAY_STATUS_LABELS,
+    STATUS_FILTER_LABELS,
     Customer,
     InvoiceKind,
     Product,
@@ -279,12 +279,12 @@ def invoice_list(request):
         count=Count("id"), net=Sum("net_total_eur"), vat=Sum("vat_total_eur"),
         gross=Sum("gross_total_eur"),
     )
-    page = _page(request, invoices.select_related("customer"))
+    page = _page(request, invoices.select_related("customer").with_email_facts())
     attach_badges("sales", page.object_list)
     customers = Customer.objects.for_organization(request.organization).only("id", "code", "name")
     context = {
         "page": page, "totals": totals, "customers": customers,
-        "statuses": DISPLAY_STATUS_LABELS.items(), "filters": request.GET,
+        "statuses": STATUS_FILTER_LABELS.items(), "filters": request.GET,
         "querystring": _querystring(request), "today": timezone.localdate(),
     }
     return render(request, "invoicing/invoice_list.html", context)
