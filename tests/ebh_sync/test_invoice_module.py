@@ -163,8 +163,11 @@ def test_the_database_refuses_invoice_module_mode_without_a_template(linked):
 @pytest.mark.django_db
 def test_booking_mode_is_unchanged_our_invoice_is_booked(linked, org_a, user_a, customer):
     work_order = check(org_a, user_a, customer)
-    invoice = SalesInvoice.objects.get()
-    assert work_order.state == WorkOrderState.INVOICED and work_order.invoice == invoice
+    draft = SalesInvoice.objects.get()
+    assert work_order.state == WorkOrderState.CHECKED and work_order.invoice == draft
+    invoice = invoicing.invoice_finalize(invoice=draft, send_email=False, user=user_a)
+    work_order.refresh_from_db()
+    assert work_order.state == WorkOrderState.INVOICED
     assert work_order.invoice_channel == InvoiceChannel.OWN
     assert not SyncJob.objects.filter(kind=SyncJob.Kind.WORK_ORDER_INVOICE).exists()
 
