@@ -9,9 +9,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import business_with_customer, exact, finalize_draft, reload_until
+from connections import services as connection_services
+from connections.models import Connection, InvoiceMode
+from ebh_sync.models import SyncJob
+from tests.e2e.flows import (
+    business_with_customer,
+    connect_with_services,
+    exact,
+    finalize_draft,
+    reload_until,
+)
 from tests.invoicing.factories import line, make_draft
 from tests.workorders.factories import hours, make_done
+from workorders import services as workorders
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +109,38 @@ def test_checked_work_order_becomes_a_draft_invoice(page, shot, stack):
     page.goto(f"/workorders/{work_order.pk}/")
     expect(heading_badges(page).filter(has_text=exact("Gefactureerd"))).to_be_visible()
     shot(page, "work-order-invoiced")
+
+
+def use_invoice_module(organization) -> None:
+    connection = Connection.objects.get(organization=organization)
+    choices = connection_services.connection_load_choices(connection=connection)
+    connection_services.connection_configure(
+        connection=connection, choices=choices, debtor_account="1300",
+        creditor_account="1600", sales_contra_account="8000", purchase_contra_account="4000",
+        invoicing=connection_services.InvoiceSettings(
+            invoice_mode=InvoiceMode.INVOICE_MODULE, invoice_template="Standaard"),
+    )
+
+
+def test_invoice_made_in_e_boekhouden_is_in_the_list(page, shot, stack, sandbox):
+    user, organization, customer = business_with_customer(page)
+    connect_with_services(organization, sandbox)
+    use_invoice_module(organization)
+    work_order = make_done(organization, user, customer=customer,
+                           lines=[hours("2", "55.00", "Heg snoeien")])
+    workorders.work_order_mark_checked(work_order=work_order, user=user)
+    number = SyncJob.objects.get(work_order=work_order).invoice_number
+
+    page.goto("/invoices/")
+    row = page.get_by_test_id("external-invoice").filter(has_text=number)
+    expect(row).to_contain_text("in e-Boekhouden.nl")
+    reload_until(page, lambda: page.get_by_test_id("external-invoice").filter(
+        has_text="aangemaakt"))
+    expect(row).to_contain_text(f"Werkbon {work_order.number}")
+    expect(row).to_contain_text("€ 133,10")  # 110,00 + 21%
+    pdf = row.get_by_role("link", name="PDF in e-Boekhouden.nl")
+    expect(pdf).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/"))
+    expect(row.get_by_role("link", name=number)).to_be_visible()
+    shot(page, "invoice-list")
+    row.get_by_role("link", name=f"Werkbon {work_order.number}").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Werkbon {work_order.number}")
