@@ -11,6 +11,7 @@ from invoicing import services as invoicing
 from invoicing.models import SalesInvoice
 from invoicing.services import LineData
 from tests.invoicing.factories import make_customer, make_product
+from tests.invoicing.test_finalize import _pdf_text as pdf_text
 from tests.workorders.factories import PLANNED, hours, make_done, make_invoiced, material
 from workorders import services
 from workorders.models import InvoiceChannel, WorkOrderError, WorkOrderState
@@ -58,9 +59,12 @@ def test_own_invoice_has_the_lines_and_totals_of_the_work_order(org_a, user_a):
     extra = LineData(description="Afvoer restafval", quantity=Decimal("1"),
                      unit_price=Decimal("15.00"), vat_rate="21")
     invoicing.invoice_save_draft(invoice=invoice, organization=org_a, lines=[*kept, extra])
-    invoicing.invoice_finalize(invoice=invoice, send_email=False, user=user_a)
+    invoice = invoicing.invoice_finalize(invoice=invoice, send_email=False, user=user_a)
     done.refresh_from_db()
     assert done.state == WorkOrderState.INVOICED and done.invoice.number
+    text = pdf_text(invoice)
+    assert f"Werkbon {done.number}, werkadres: Kerkstraat 5" in text
+    assert "Leverdatum 23-11-2026" in text and "Uw referentie" not in text
 
 
 @pytest.mark.django_db
