@@ -227,6 +227,7 @@ class InvoiceSummary:
     relation_code: str
     date: datetime.date | None
     gross_total: Decimal
+    pdf_url: str = ""  # URLPDFBestand: the invoice's PDF in e-Boekhouden
 
 
 # --- Errors ----------------------------------------------------------------------------------

@@ -124,12 +124,14 @@ def mark_booked(job: SyncJob, number: int, *, how: str = "booked") -> None:
 
 
 @transaction.atomic
-def mark_invoice_created(job: SyncJob, number: str, *, how: str = "booked") -> None:
-    """The invoice exists in e-Boekhouden: record its number and move the work order on to
-    invoiced, together."""
+def mark_invoice_created(job: SyncJob, number: str, *, how: str = "booked",
+                         pdf_url: str = "") -> None:
+    """The invoice exists in e-Boekhouden: record its number (and its PDF's address, when
+    known) and move the work order on to invoiced, together."""
     _update(
         job, allow_cancelled=True, state=SyncJob.State.BOOKED, invoice_number=number[:50],
         in_doubt=False, booked_at=timezone.now(), last_error_code="", last_error="",
+        pdf_url=pdf_url[:500],
     )
     workorders.work_order_invoice_externally_created(work_order=job.work_order,
                                                      invoice_number=number)
@@ -373,11 +375,32 @@ class Runner:
         self._sending = True
         if isinstance(mutation, InvoiceData):
             mark_invoice_created(job, self.call("AddFactuur", self.client.add_factuur, mutation))
+            self._store_pdf_url(job, mutation)
         else:
             number = self.call("AddMutatie", self.client.add_mutatie, mutation)
             mark_booked(job, number)
             self._last_number = max(self.last_number() or 0, number)
         self.result.booked += 1
+
+    def _store_pdf_url(self, job: SyncJob, invoice: InvoiceData) -> None:
+        """AddFactuur answers with the number only: one GetFacturen for the invoice's PDF
+        address (URLPDFBestand), shown in our invoice list. The invoice exists either way, so
+        a failure here costs the link, never the job."""
+        try:
+            rows = self._invoice_rows(invoice, job.invoice_number)
+        except EbhError as exc:
+            log_event(job, "pdf_url_missing", code=exc.code, message=exc.user_message)
+            return
+        log_event(job, "looked_up", message="GetFacturen URLPDFBestand")
+        url = next((row.pdf_url for row in rows if row.pdf_url), "")
+        if url:
+            _update(job, allow_cancelled=True, pdf_url=url[:500])
+
+    def _invoice_rows(self, invoice: InvoiceData, number: str) -> list:
+        return [row for row in self.call(
+            "GetFacturen", self.client.get_facturen, invoice_number=number,
+            date_from=invoice.date - RECONCILE_WINDOW, date_to=invoice.date + RECONCILE_WINDOW,
+        ) if _same(row.number, number) and _same(row.relation_code, invoice.relation_code)]
 
     def last_number(self) -> int | None:
         """The highest mutation number this connection has received since it was connected
@@ -417,14 +440,10 @@ class Runner:
         invoice number: GetMutaties for bookings, GetFacturen for invoices. If so, record it
         (True). A booking GetMutaties cannot rule out is left to a person (True as well)."""
         if isinstance(document, InvoiceData):
-            found = [row.number for row in self.call(
-                "GetFacturen", self.client.get_facturen, invoice_number=document.invoice_number,
-                date_from=document.date - RECONCILE_WINDOW,
-                date_to=document.date + RECONCILE_WINDOW,
-            ) if _same(row.number, document.invoice_number)
-                and _same(row.relation_code, document.relation_code)]
+            found = self._invoice_rows(document, document.invoice_number)
             if found:
-                mark_invoice_created(job, document.invoice_number, how="reconciled")
+                mark_invoice_created(job, document.invoice_number, how="reconciled",
+                                     pdf_url=found[0].pdf_url)
         else:
             found = self._find_mutation(job, document)
             if found == [None]:

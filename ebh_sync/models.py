@@ -88,6 +88,9 @@ class SyncJob(OrganizationOwnedModel):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     booked_at = models.DateTimeField(_("booked"), null=True, blank=True)
+    # A work order invoice's PDF in e-Boekhouden (GetFacturen's URLPDFBestand), read once
+    # right after AddFactuur, which answers with the number only.
+    pdf_url = models.URLField(_("PDF in e-Boekhouden"), max_length=500, blank=True)
 
     objects = SyncJobQuerySet.as_manager()
 

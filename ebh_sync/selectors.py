@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -11,6 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from connections.models import Connection
 from ebh_sync.hints import hint_for
 from ebh_sync.models import SyncJob
+from invoicing.money import ZERO, totals_per_rate
+from invoicing.vat import sales_rate
 
 ENDED = gettext_lazy("The connection with e-Boekhouden.nl was ended before it was sent.")
 ENDED_HINT = gettext_lazy("Connect e-Boekhouden.nl again, then retry.")
@@ -128,6 +133,75 @@ def invoice_badges(kind: str, invoices) -> dict[int, Badge]:
     if kind == "work_order":
         return badges_for("work_order", invoices)
     return badges_for("purchase_invoice", [i for i in invoices if not i.is_draft])
+
+
+@dataclass(frozen=True)
+class ModuleInvoiceRow:
+    """A work order's invoice made in e-Boekhouden's invoicing module, as a read-only row of
+    our invoice list (invoicing.extensions.external_invoices)."""
+
+    number: str
+    issue_date: datetime.date
+    due_date: datetime.date
+    customer_name: str
+    net_total: Decimal
+    gross_total: Decimal
+    badge: Badge
+    pdf_url: str
+    source_url: str
+    source_label: str
+    currency: str = "EUR"
+
+
+MODULE_STATE_BADGES = {
+    SyncJob.State.BOOKED: (gettext_lazy("created"), "badge-success"),
+    SyncJob.State.FAILED: (gettext_lazy("failed"), "badge-danger"),
+    SyncJob.State.CANCELLED: (gettext_lazy("not created"), "badge-muted"),
+    SyncJob.State.PAUSED: (gettext_lazy("waiting"), "badge-warning"),
+    SyncJob.State.DOUBT: (gettext_lazy("check needed"), "badge-warning"),
+}
+
+
+def module_invoice_rows(organization, filters: dict) -> list[ModuleInvoiceRow]:
+    """The external-invoice provider registered with invoicing: the work order invoices of
+    invoice-module mode, filtered like the list (customer, dates, search)."""
+    jobs = (SyncJob.objects.for_organization(organization)
+            .filter(kind=SyncJob.Kind.WORK_ORDER_INVOICE)
+            .select_related("work_order__customer", "work_order__organization")
+            .prefetch_related("work_order__lines"))
+    if filters.get("customer"):
+        jobs = jobs.filter(work_order__customer_id=filters["customer"])
+    if filters.get("date_from"):
+        jobs = jobs.filter(invoice_date__gte=filters["date_from"])
+    if filters.get("date_to"):
+        jobs = jobs.filter(invoice_date__lte=filters["date_to"])
+    if filters.get("query"):
+        query = filters["query"]
+        jobs = jobs.filter(Q(invoice_number__icontains=query)
+                           | Q(work_order__customer__name__icontains=query)
+                           | Q(work_order__number__iexact=query))
+    return [_module_row(job) for job in jobs]
+
+
+def _module_row(job: SyncJob) -> ModuleInvoiceRow:
+    work_order = job.work_order
+    totals = totals_per_rate((line.vat_rate, sales_rate(line.vat_rate).percentage,
+                              line.net_amount) for line in work_order.lines.all())
+    term = work_order.customer.payment_term_days
+    if term is None:
+        term = work_order.organization.payment_term_days
+    label, css = MODULE_STATE_BADGES.get(job.state, (gettext_lazy("queued"), "badge-info"))
+    title = f"{job.last_error_code}: {job.last_error}".strip(": ")
+    return ModuleInvoiceRow(
+        number=job.invoice_number, issue_date=job.invoice_date,
+        due_date=job.invoice_date + datetime.timedelta(days=max(term, 1)),
+        customer_name=work_order.customer.name,
+        net_total=sum((t.net for t in totals), ZERO),
+        gross_total=sum((t.gross for t in totals), ZERO),
+        badge=Badge(str(label), css, title), pdf_url=job.pdf_url,
+        source_url=reverse("workorders:workorder_detail", args=[work_order.pk]),
+        source_label=_("Work order %(number)s") % {"number": work_order.number},
+    )
 
 
 def errors_for(organization):

@@ -398,6 +398,7 @@ def _invoice_summary(row) -> InvoiceSummary:
         relation_code=_untyped_text(getattr(row, "Relatiecode", None)),
         date=date.date() if isinstance(date, datetime.datetime) else date,
         gross_total=Decimal(str(getattr(row, "TotaalInclBTW", 0) or 0)),
+        pdf_url=_text(row, "URLPDFBestand"),
     )
 
 

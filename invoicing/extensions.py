@@ -120,3 +120,25 @@ def start_items(organization) -> dict[str, list[StartItem]]:
         for item in provider(organization):
             places.setdefault(item.place, []).append(item)
     return places
+
+
+# Invoices that exist only in another system (the accounting package's invoicing module makes
+# the invoice of a work order there, under a number of our own series) are rows of the invoice
+# list too, read-only. The accounting link registers a provider: ``(organization, filters) ->
+# [row, ...]`` with ``filters`` a dict (customer id, date_from, date_to, query; each may be
+# None); a row has number, issue_date, due_date, customer_name, net_total, gross_total,
+# currency, badge (label, css, title), pdf_url, source_url and source_label.
+ExternalInvoiceProvider = Callable[[object, dict], list]
+_external_invoice_providers: list[ExternalInvoiceProvider] = []
+
+
+def register_external_invoice_provider(provider: ExternalInvoiceProvider) -> None:
+    if provider not in _external_invoice_providers:
+        _external_invoice_providers.append(provider)
+
+
+def external_invoices(organization, filters: dict) -> list:
+    """Every provider's rows for these filters, newest first."""
+    rows = [row for provider in _external_invoice_providers
+            for row in provider(organization, filters)]
+    return sorted(rows, key=lambda row: (row.issue_date, row.number), reverse=True)

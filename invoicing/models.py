@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -187,8 +187,10 @@ class NumberCounter(OrganizationOwnedModel):
 
 
 class InvoiceStatus(models.TextChoices):
+    # The stored value "sent" means finalized (numbered, frozen) and not yet paid or credited;
+    # whether it was emailed is a fact of its own (EmailLog), so the label says "Finalized".
     DRAFT = "draft", _("Draft")
-    SENT = "sent", _("Sent")
+    SENT = "sent", _("Finalized")
     PAID = "paid", _("Paid")
     CREDITED = "credited", _("Credited")
 
@@ -199,6 +201,9 @@ class InvoiceKind(models.TextChoices):
 
 
 class SalesInvoiceQuerySet(OrganizationQuerySet):
+    def finalized(self):
+        return self.exclude(status=InvoiceStatus.DRAFT)
+
     def open(self):
         return self.filter(status=InvoiceStatus.SENT)
 
@@ -209,14 +214,36 @@ class SalesInvoiceQuerySet(OrganizationQuerySet):
     def partly_paid(self):
         return self.open().filter(amount_paid__gt=0)
 
+    def partly_credited(self):
+        return self.filter(kind=InvoiceKind.INVOICE, amount_credited__gt=0).exclude(
+            status=InvoiceStatus.CREDITED)
+
+    def not_emailed(self):
+        return self.finalized().exclude(
+            Exists(EmailLog.objects.filter(invoice=OuterRef("pk"), status=EmailLog.Status.SENT)))
+
+    def with_email_facts(self):
+        """Annotate the latest successful email (``emailed_at``, ``emailed_to``) and whether
+        one is still on its way (``email_queued``): one query for a page of invoices."""
+        sent = EmailLog.objects.filter(invoice=OuterRef("pk"), status=EmailLog.Status.SENT)
+        latest = sent.order_by("-sent_at", "-id")
+        return self.annotate(
+            emailed_at=Subquery(latest.values("sent_at")[:1]),
+            emailed_to=Subquery(latest.values("to")[:1]),
+            email_queued=Exists(EmailLog.objects.filter(
+                invoice=OuterRef("pk"), status=EmailLog.Status.QUEUED)),
+        )
+
     def with_display_status(self, status: str, today: datetime.date | None = None):
-        """Filter on a status as the user sees it (overdue and partly paid are derived)."""
+        """Filter on a status as the user sees it (overdue, partly paid, partly credited and
+        not emailed are derived; "sent" and "finalized": every finalized document)."""
         if status == "overdue":
             return self.overdue(today)
-        if status == "partly_paid":
-            return self.partly_paid()
-        if status == "open":
-            return self.open()
+        derived = {"partly_paid": self.partly_paid, "open": self.open,
+                   "partly_credited": self.partly_credited, "not_emailed": self.not_emailed,
+                   "finalized": self.finalized, "sent": self.finalized}
+        if status in derived:
+            return derived[status]()
         if status in InvoiceStatus.values:
             return self.filter(status=status)
         return self
@@ -359,28 +386,62 @@ class SalesInvoice(OrganizationOwnedModel):
         return self.gross_total - self.amount_paid
 
     def display_status(self, today: datetime.date | None = None) -> str:
-        """draft, sent, partly_paid, overdue, paid or credited, as the user sees it."""
+        """The payment state as the user sees it: draft, open, partly_paid, overdue, paid or
+        credited (a credit note, which is never paid, shows "finalized")."""
         if self.status != InvoiceStatus.SENT:
             return self.status
+        if self.is_credit_note:
+            return "finalized"
         today = today or timezone.localdate()
-        if self.kind == InvoiceKind.INVOICE and self.due_date < today:
+        if self.due_date < today:
             return "overdue"
         if self.amount_paid:
             return "partly_paid"
-        return "sent"
+        return "open"
 
     def display_status_label(self) -> str:
         return str(DISPLAY_STATUS_LABELS[self.display_status()])
 
+    @property
+    def is_partly_credited(self) -> bool:
+        return (not self.is_credit_note and self.amount_credited > 0
+                and self.status != InvoiceStatus.CREDITED)
+
+    def email_fact(self) -> dict:
+        """Whether and when it was emailed, to whom: the latest successful email (from the
+        ``with_email_facts`` annotations when present, else one query)."""
+        if not hasattr(self, "emailed_at"):
+            latest = self.emails.filter(status=EmailLog.Status.SENT).order_by(
+                "-sent_at", "-id").first()
+            self.emailed_at = latest.sent_at if latest else None
+            self.emailed_to = latest.to if latest else ""
+            self.email_queued = self.emails.filter(status=EmailLog.Status.QUEUED).exists()
+        if self.emailed_at:
+            return {"state": "emailed", "at": self.emailed_at, "to": self.emailed_to}
+        return {"state": "queued" if self.email_queued else "not_emailed"}
+
 
 DISPLAY_STATUS_LABELS = {
     "draft": _("Draft"),
-    "sent": _("Sent"),
+    "finalized": _("Finalized"),
+    "open": _("Outstanding"),
     "partly_paid": _("Partly paid"),
     "overdue": _("Overdue"),
     "paid": _("Paid"),
     "credited": _("Credited"),
-    "open": _("Open (not paid)"),
+}
+
+# The list's status filter: finalization, payment, credit and email states.
+STATUS_FILTER_LABELS = {
+    "draft": _("Draft"),
+    "finalized": _("Finalized"),
+    "open": _("Outstanding"),
+    "overdue": _("Overdue"),
+    "partly_paid": _("Partly paid"),
+    "paid": _("Paid"),
+    "partly_credited": _("Partly credited"),
+    "credited": _("Credited"),
+    "not_emailed": _("Not emailed yet"),
 }
 
 

@@ -18,7 +18,13 @@ from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
 from invoicing import numbering, services
 from invoicing.exchange_rates import ecb_rate
-from invoicing.extensions import attach_badges, cost_centre_choices, ledger_choices, start_items
+from invoicing.extensions import (
+    attach_badges,
+    cost_centre_choices,
+    external_invoices,
+    ledger_choices,
+    start_items,
+)
 from invoicing.forms import (
     PRINTED_VAT_RATES,
     CreditForm,
@@ -39,7 +45,7 @@ from invoicing.forms import (
     rate_note,
 )
 from invoicing.models import (
-    DISPLAY_STATUS_LABELS,
+    STATUS_FILTER_LABELS,
     Customer,
     InvoiceKind,
     Product,
@@ -278,6 +284,34 @@ def _filtered_invoices(request):
     return invoices
 
 
+def _external_rows(request) -> list:
+    """Invoices made elsewhere (the accounting package's invoicing module) for the list's
+    filters; they have no payment or email state of ours, so a status filter leaves them out."""
+    if request.GET.get("status"):
+        return []
+    customer = request.GET.get("customer", "")
+    return external_invoices(request.organization, {
+        "customer": int(customer) if customer.isdecimal() else None,
+        "date_from": _parse_date(request.GET.get("from")),
+        "date_to": _parse_date(request.GET.get("to")), "query": _search_query(request),
+    })
+
+
+def _page_rows(page, invoices, external: list) -> list[tuple[str, object]]:
+    """The page's invoices with the external rows dated within its stretch of the list (from
+    the previous page's last date, exclusive, down to this page's last date), newest first."""
+    own = list(page.object_list)
+    newer_than = None
+    if page.number > 1:
+        newer_than = invoices.values_list("issue_date", flat=True)[page.start_index() - 2]
+    older_than = own[-1].issue_date if own and page.has_next() else None
+    chosen = [row for row in external
+              if (newer_than is None or row.issue_date < newer_than)
+              and (older_than is None or row.issue_date >= older_than)]
+    rows = [("own", invoice) for invoice in own] + [("external", row) for row in chosen]
+    return sorted(rows, key=lambda pair: pair[1].issue_date, reverse=True)
+
+
 @organization_required
 def start(request):
     """The start page: what is owed, what needs the user, revenue, and first steps."""
@@ -300,12 +334,17 @@ def invoice_list(request):
         count=Count("id"), net=Sum("net_total_eur"), vat=Sum("vat_total_eur"),
         gross=Sum("gross_total_eur"),
     )
-    page = _page(request, invoices.select_related("customer"))
+    external = _external_rows(request)
+    totals["count"] += len(external)
+    totals["net"] = (totals["net"] or 0) + sum(row.net_total for row in external)
+    totals["gross"] = (totals["gross"] or 0) + sum(row.gross_total for row in external)
+    page = _page(request, invoices.select_related("customer").with_email_facts())
     attach_badges("sales", page.object_list)
     customers = Customer.objects.for_organization(request.organization).only("id", "code", "name")
     context = {
-        "page": page, "totals": totals, "customers": customers,
-        "statuses": DISPLAY_STATUS_LABELS.items(), "filters": request.GET,
+        "page": page, "rows": _page_rows(page, invoices, external), "totals": totals,
+        "customers": customers,
+        "statuses": STATUS_FILTER_LABELS.items(), "filters": request.GET,
         "querystring": _querystring(request), "today": timezone.localdate(),
     }
     return render(request, "invoicing/invoice_list.html", context)

@@ -1,5 +1,6 @@
 """Demo work orders for `make run`: this week's planning with work orders that are open,
-done and invoiced. Safe to run again (does nothing the second time)."""
+done, checked (with its draft invoice) and invoiced. Safe to run again (does nothing the
+second time)."""
 
 import datetime
 from decimal import Decimal
@@ -70,7 +71,9 @@ def load(organization) -> str:
     for work_order in orders[:3]:
         services.work_order_mark_done(work_order=work_order, signed_off_by="J. de Klant",
                                       user=user)
-    for work_order in orders[:2]:
-        # Our own invoicing makes and finalizes the invoice (or keeps a draft to complete).
-        services.work_order_mark_checked(work_order=work_order, user=user)
-    return f"{len(orders)} work orders this week (invoiced, done, open)"
+    # Checking makes a draft invoice: the first is finalized (invoiced), the second waits for
+    # the user to review its draft.
+    drafts = [services.work_order_mark_checked(work_order=work_order, user=user).invoice
+              for work_order in orders[:2]]
+    invoicing.invoice_finalize(invoice=drafts[0], send_email=False, user=user)
+    return f"{len(orders)} work orders this week (invoiced, checked, done, open)"

@@ -7,17 +7,17 @@ Checking a work order turns it into an invoice, inside the same transaction:
   link, when the organization lets the accounting package's invoicing module make the invoices)
   takes the work order over; it stays "checked" until that link calls
   ``work_order_invoice_externally_created``.
-* otherwise our own invoicing makes a draft sales invoice from the lines and finalizes it (which
-  books it through the sync's outbox like any invoice). The work order becomes "invoiced" when
-  that invoice is finalized (receivers.py listens to ``sales_invoice_finalized``).
+* otherwise our own invoicing makes a DRAFT sales invoice from the lines, dated today with the
+  day the work was done as its delivery date, for the user to review (a discount, an extra line,
+  a text) and finalize. The work order becomes "invoiced" when that invoice is finalized
+  (receivers.py listens to ``sales_invoice_finalized``); a draft the user deletes frees it
+  (the link is SET_NULL), and it can make a new draft.
 
-When the finalize is refused by the legal checks (say the customer has no address) we keep the
-draft: the work order stays "checked" with the draft linked and the user sees the messages and
-completes the invoice by hand. Rolling the check back instead would lose nothing but make the
-user repeat it, and the draft is exactly what they need to fix; the OneToOne link still means
-one invoice per work order."""
+The work order is named in the invoice's note ("Work order W0001, work address: ..."), not in
+"your reference": that field holds the customer's own reference."""
 
-from dataclasses import dataclass, field
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -58,11 +58,10 @@ class WorkOrderLineData:
 
 @dataclass
 class CheckOutcome:
-    """What checking a work order led to. ``problems``: why the invoice is still a draft."""
+    """What checking a work order led to: handed over, or our draft invoice."""
 
     work_order: WorkOrder
     invoice: SalesInvoice | None = None
-    problems: list[str] = field(default_factory=list)
 
     @property
     def handed_over(self) -> bool:
@@ -228,8 +227,7 @@ def work_order_mark_checked(*, work_order: WorkOrder, user) -> CheckOutcome:
 
 @transaction.atomic
 def work_order_create_invoice(*, work_order: WorkOrder, user) -> CheckOutcome:
-    """Try again to invoice a checked work order ourselves (after fixing what the legal checks
-    asked for, or after its draft invoice was deleted)."""
+    """Make the draft invoice of a checked work order again (after its draft was deleted)."""
     work_order = _locked(work_order)
     if not work_order.awaits_own_invoice:
         raise WorkOrderError(_("This work order is not waiting for an invoice from us."))
@@ -271,7 +269,7 @@ def work_order_invoice_finalized(*, invoice: SalesInvoice) -> WorkOrder | None:
 
 
 def _invoice_own(work_order: WorkOrder, user) -> CheckOutcome:
-    """Make (or reuse) the draft and finalize it; a refused finalize leaves the draft."""
+    """Make the draft invoice (or keep the one already linked) for the user to finalize."""
     invoice = work_order.invoice
     if invoice is None:
         try:
@@ -283,27 +281,29 @@ def _invoice_own(work_order: WorkOrder, user) -> CheckOutcome:
             raise WorkOrderError(*getattr(error, "messages", [str(error)])) from error
         work_order.invoice = invoice
         work_order.save(update_fields=["invoice", "updated_at"])
-    try:
-        invoice = invoicing.invoice_finalize(invoice=invoice, send_email=False, user=user)
-    except InvoicingError as error:
-        return CheckOutcome(work_order=work_order, invoice=invoice, problems=error.messages)
-    work_order.refresh_from_db()  # the finalize receiver moved it to invoiced
     return CheckOutcome(work_order=work_order, invoice=invoice)
+
+
+def work_date(work_order: WorkOrder) -> datetime.date:
+    """The day the work was done: the planned day, or the sign-off day when the work was
+    signed off before it (done early); never after today."""
+    day = work_order.planned_date
+    if work_order.signed_off_at is not None:
+        day = min(day, timezone.localdate(work_order.signed_off_at))
+    return min(day, timezone.localdate())
 
 
 def _invoice_header(work_order: WorkOrder) -> SalesInvoice:
     customer = work_order.customer
     organization = work_order.organization
-    today = timezone.localdate()
     term = customer.payment_term_days
     with translation.override(customer.language):
         note = _("Work order %(number)s, work address: %(address)s") % {
             "number": work_order.number, "address": work_order.work_address or "-"}
     return SalesInvoice(
-        customer=customer, issue_date=today,
-        delivery_date=work_order.planned_date if work_order.planned_date != today else None,
+        customer=customer, issue_date=timezone.localdate(), delivery_date=work_date(work_order),
         payment_term_days=organization.payment_term_days if term is None else term,
-        language=customer.language, reference=work_order.number, note=note,
+        language=customer.language, note=note,
     )
 
 

@@ -242,14 +242,9 @@ def _report_outcome(request, outcome: CheckOutcome) -> None:
     if outcome.handed_over:
         messages.success(request, _("The work order was checked and handed to the accounting "
                                     "link, which makes the invoice in its invoicing module."))
-    elif outcome.problems:
-        messages.warning(request, _("The invoice was saved as a draft but cannot be finalized "
-                                    "yet. Complete it and finalize it:"))
-        for problem in outcome.problems:
-            messages.error(request, problem)
     else:
-        messages.success(request, _("Invoice %(number)s was made and finalized.")
-                         % {"number": outcome.invoice.number})
+        messages.success(request, _("A draft invoice was made from the work order. Check it, "
+                                    "change what is needed and finalize it."))
 
 
 @organization_required

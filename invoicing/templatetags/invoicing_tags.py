@@ -5,6 +5,8 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from invoicing.models import DISPLAY_STATUS_LABELS
+
 register = template.Library()
 
 
@@ -41,13 +43,35 @@ BADGES = {
     "draft": "badge-muted", "sent": "badge-info", "partly_paid": "badge-warning",
     "overdue": "badge-danger", "paid": "badge-success", "credited": "badge-muted",
     "received": "badge-info", "queued": "badge-muted", "failed": "badge-danger",
+    "finalized": "badge-info", "open": "badge-info", "partly_credited": "badge-warning",
 }
 
 
+def _badge(state: str, label) -> dict:
+    return {"state": state, "css": BADGES.get(state, "badge-muted"), "label": str(label)}
+
+
 @register.inclusion_tag("invoicing/includes/status_badge.html")
-def invoice_status(invoice):
+def invoice_status(invoice, compact: bool = False):
+    """The invoice's states as badges: draft or finalized (left out when ``compact``: a number
+    says so in a list), then its payment state and a partial credit."""
     status = invoice.display_status()
-    return {"css": BADGES.get(status, "badge-muted"), "label": invoice.display_status_label()}
+    if status == "draft":
+        return {"badges": [_badge("draft", DISPLAY_STATUS_LABELS["draft"])]}
+    badges = [] if compact else [_badge("finalized", DISPLAY_STATUS_LABELS["finalized"])]
+    if status != "finalized":
+        badges.append(_badge(status, DISPLAY_STATUS_LABELS[status]))
+    if invoice.is_partly_credited:
+        badges.append(_badge("partly_credited", _("Partly credited")))
+    return {"badges": badges}
+
+
+@register.inclusion_tag("invoicing/includes/email_fact.html")
+def invoice_email_fact(invoice, compact: bool = False):
+    """"Emailed on <date> to <address>" or "Not emailed yet", for a finalized invoice."""
+    if invoice.is_draft:
+        return {"fact": None}
+    return {"fact": invoice.email_fact(), "compact": compact}
 
 
 @register.filter

@@ -53,7 +53,7 @@ def test_send_flow_in_english(page, shot, stack, sandbox):
     shot(page, "finalize")
     page.get_by_role("button", name=exact("Finalize")).click()
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text(re.compile(r"Invoice \d{4}-\d{4} Sent"))
+    expect(heading).to_contain_text(re.compile(r"Invoice \d{4}-\d{4} Finalized"))
     number = re.search(r"\d{4}-\d{4}", heading.inner_text())[0]
     expect(page.locator(".message-success")).to_have_text(f"Invoice {number} was finalized.")
     expect(page.locator(".totals-table tfoot")).to_contain_text("Total incl. VAT")

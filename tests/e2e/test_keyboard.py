@@ -97,7 +97,7 @@ def test_send_flow_with_the_keyboard_alone(page, shot, stack):
     page.keyboard.press("Enter")
 
     heading = page.get_by_role("heading", level=1)
-    expect(heading).to_contain_text(re.compile(r"Factuur \d{4}-\d{4} Verstuurd"))
+    expect(heading).to_contain_text(re.compile(r"Factuur \d{4}-\d{4} Definitief"))
     number = re.search(r"\d{4}-\d{4}", heading.inner_text())[0]
     shot(page, "sent")
     assert number in stack.wait_for(customer.email)["Subject"]

@@ -25,6 +25,7 @@ from tests.e2e.flows import (
     reload_until,
 )
 from tests.workorders.factories import hours, make_done, material
+from workorders.models import WorkOrder
 
 pytestmark = pytest.mark.e2e
 
@@ -95,8 +96,15 @@ def test_work_order_from_planning_to_booked_invoice(page, shot, stack, sandbox):
     shot(page, "done")
 
     page.get_by_role("button", name="Gecontroleerd: factureren").click()
-    expect(page.locator(".message-success")).to_contain_text(
-        re.compile(r"Factuur \d{4}-\d{4} is gemaakt en definitief gemaakt"))
+    expect(page.locator(".message-success")).to_contain_text("conceptfactuur")
+    expect(state_badge(page, "Gecontroleerd")).to_be_visible()
+    # The draft is reviewed and finalized by the user; then the work order is invoiced.
+    page.get_by_role("link", name="Factuur (concept) openen").click()
+    page.get_by_role("link", name="Definitief maken en versturen").click()
+    page.get_by_role("button", name=exact("Definitief maken")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"Factuur \d{4}"))
+    work_order = WorkOrder.objects.get(organization=organization, number=number)
+    page.goto(f"/workorders/{work_order.pk}/")
     expect(state_badge(page, "Gefactureerd")).to_be_visible()
     # Booked from our own invoice: the work order itself carries no e-Boekhouden badge.
     expect(page.get_by_role("heading", level=1).locator(".badge")).to_have_count(1)

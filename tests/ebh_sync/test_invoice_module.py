@@ -13,7 +13,7 @@ from connections.models import Connection, InvoiceMode
 from ebh_sync import mapping
 from ebh_sync.client import InvoiceData, InvoiceLine, RelationData
 from ebh_sync.engine import drain_connection
-from ebh_sync.models import ArticleLink, SyncJob
+from ebh_sync.models import ArticleLink, SyncEvent, SyncJob
 from ebh_sync.soap import SoapClient
 from invoicing import services as invoicing
 from invoicing.models import SalesInvoice
@@ -163,8 +163,11 @@ def test_the_database_refuses_invoice_module_mode_without_a_template(linked):
 @pytest.mark.django_db
 def test_booking_mode_is_unchanged_our_invoice_is_booked(linked, org_a, user_a, customer):
     work_order = check(org_a, user_a, customer)
-    invoice = SalesInvoice.objects.get()
-    assert work_order.state == WorkOrderState.INVOICED and work_order.invoice == invoice
+    draft = SalesInvoice.objects.get()
+    assert work_order.state == WorkOrderState.CHECKED and work_order.invoice == draft
+    invoice = invoicing.invoice_finalize(invoice=draft, send_email=False, user=user_a)
+    work_order.refresh_from_db()
+    assert work_order.state == WorkOrderState.INVOICED
     assert work_order.invoice_channel == InvoiceChannel.OWN
     assert not SyncJob.objects.filter(kind=SyncJob.Kind.WORK_ORDER_INVOICE).exists()
 
@@ -270,8 +273,11 @@ def test_faults_leave_exactly_one_invoice(module, org_a, user_a, customer, setti
     module.sandbox.set_faults()
     drain_connection(module.connection.pk)
     assert_one_invoice_each(module, work_orders)
-    # The look-up by number is spent only on the job in doubt.
-    assert module.calls("GetFacturen") == 1
+    # The look-up by number is spent only on the job in doubt; the rest of the GetFacturen
+    # calls are the one PDF-address read after each AddFactuur that created an invoice.
+    pdf_reads = SyncEvent.objects.filter(job__in=[job_of(w) for w in work_orders],
+                                         action="looked_up").count()
+    assert module.calls("GetFacturen") == 1 + pdf_reads and pdf_reads >= 1
     # A 500 came before anything was stored: the look-up finds nothing and we send again.
     # After apply-then-drop the look-up finds the invoice and records it as ours. A timed-out
     # request may still land after the look-up; then either the resend or the late request

@@ -204,7 +204,7 @@ def test_finalize_view_with_email(client_a, org_a, django_capture_on_commit_call
 @pytest.mark.django_db
 def test_overdue_and_partly_paid_are_derived(org_a, user_a):
     invoice = make_sent(org_a, user_a, issue_date=datetime.date(2026, 1, 1))
-    assert invoice.display_status(today=datetime.date(2026, 1, 15)) == "sent"
+    assert invoice.display_status(today=datetime.date(2026, 1, 15)) == "open"
     assert invoice.display_status(today=datetime.date(2026, 1, 16)) == "overdue"
     services.payment_register(invoice=invoice, amount=Decimal("21"),
                               date=datetime.date(2026, 1, 10), user=user_a)

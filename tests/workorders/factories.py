@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from invoicing import services as invoicing
 from tests.invoicing.factories import make_customer
 from workorders import services
 from workorders.models import WorkOrder
@@ -38,6 +39,15 @@ def make_done(organization, user, **fields) -> WorkOrder:
                                          user=user)
 
 
-def make_invoiced(organization, user, **fields) -> WorkOrder:
+def make_checked(organization, user, **fields) -> WorkOrder:
+    """Checked: with its draft invoice (or handed over to the accounting link)."""
     work_order = make_done(organization, user, **fields)
     return services.work_order_mark_checked(work_order=work_order, user=user).work_order
+
+
+def make_invoiced(organization, user, **fields) -> WorkOrder:
+    """Checked, and its draft invoice finalized as the user does."""
+    work_order = make_checked(organization, user, **fields)
+    invoicing.invoice_finalize(invoice=work_order.invoice, send_email=False, user=user)
+    work_order.refresh_from_db()
+    return work_order

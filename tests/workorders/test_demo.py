@@ -11,7 +11,7 @@ def test_demo_work_orders_are_varied_and_idempotent(org_a):
     summary = demo.load(org_a)
     assert "4 work orders" in summary
     states = sorted(WorkOrder.objects.values_list("state", flat=True))
-    assert states == ["done", "invoiced", "invoiced", "open"]
+    assert states == ["checked", "done", "invoiced", "open"]
     assert demo.load(org_a) == "already there"
     assert WorkOrder.objects.count() == 4
 

@@ -1,14 +1,17 @@
-"""Checked turns into an invoice: our own (finalized) invoice, or the accounting link takes the
-work order over through the work_order_checked signal."""
+"""Checked turns into an invoice: our own DRAFT invoice for the user to review and finalize, or
+the accounting link takes the work order over through the work_order_checked signal."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from invoicing import services as invoicing
 from invoicing.models import SalesInvoice
+from invoicing.services import LineData
 from tests.invoicing.factories import make_customer, make_product
+from tests.invoicing.test_finalize import _pdf_text as pdf_text
 from tests.workorders.factories import PLANNED, hours, make_done, make_invoiced, material
 from workorders import services
 from workorders.models import InvoiceChannel, WorkOrderError, WorkOrderState
@@ -26,12 +29,12 @@ def test_own_invoice_has_the_lines_and_totals_of_the_work_order(org_a, user_a):
     outcome = services.work_order_mark_checked(work_order=done, user=user_a)
 
     invoice = SalesInvoice.objects.get()
-    assert outcome.invoice == invoice and outcome.problems == [] and not outcome.handed_over
-    assert invoice.status == "sent" and invoice.number
-    assert invoice.reference == done.number and invoice.customer == done.customer
-    assert invoice.finalized_by == user_a and invoice.pdf
-    assert invoice.delivery_date == PLANNED
-    assert "Kerkstraat 5, 3511 AA Utrecht" in invoice.note
+    assert outcome.invoice == invoice and not outcome.handed_over
+    assert invoice.status == "draft" and not invoice.number
+    # Our own work order number is not the customer's reference: it is in the note.
+    assert invoice.reference == "" and invoice.customer == done.customer
+    assert invoice.issue_date == timezone.localdate() and invoice.delivery_date == PLANNED
+    assert invoice.note.startswith(f"Werkbon {done.number}, werkadres: Kerkstraat 5, 3511 AA")
     rows = [(ln.description, ln.quantity, ln.unit, ln.unit_price, ln.vat_rate, ln.net_amount)
             for ln in invoice.lines.all()]
     assert rows == [
@@ -45,8 +48,32 @@ def test_own_invoice_has_the_lines_and_totals_of_the_work_order(org_a, user_a):
     assert (invoice.net_total, invoice.vat_total, invoice.gross_total) == (
         Decimal("289.90"), Decimal("59.68"), Decimal("349.58"))
     done.refresh_from_db()
-    assert done.state == WorkOrderState.INVOICED and done.invoice == invoice
-    assert done.invoice_channel == InvoiceChannel.OWN
+    assert done.state == WorkOrderState.CHECKED and done.invoice == invoice
+    assert done.invoice_channel == InvoiceChannel.OWN and done.awaits_own_invoice
+
+    # The user gives a discount, adds a line and finalizes: now the work order is invoiced.
+    kept = [LineData(description=ln.description, quantity=ln.quantity, unit=ln.unit,
+                     unit_price=ln.unit_price, vat_rate=ln.vat_rate, product_id=ln.product_id,
+                     ledger_account=ln.ledger_account) for ln in invoice.lines.all()]
+    kept[0].discount_percent = Decimal("10")
+    extra = LineData(description="Afvoer restafval", quantity=Decimal("1"),
+                     unit_price=Decimal("15.00"), vat_rate="21")
+    invoicing.invoice_save_draft(invoice=invoice, organization=org_a, lines=[*kept, extra])
+    invoice = invoicing.invoice_finalize(invoice=invoice, send_email=False, user=user_a)
+    done.refresh_from_db()
+    assert done.state == WorkOrderState.INVOICED and done.invoice.number
+    text = pdf_text(invoice)
+    assert f"Werkbon {done.number}, werkadres: Kerkstraat 5" in text
+    assert "Leverdatum 23-11-2026" in text and "Uw referentie" not in text
+
+
+@pytest.mark.django_db
+def test_delivery_date_is_the_day_the_work_was_done_never_after_the_invoice(org_a, user_a):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    done = make_done(org_a, user_a, planned_date=tomorrow)  # done (signed off) a day early
+    invoice = services.work_order_mark_checked(work_order=done, user=user_a).invoice
+    assert invoice.delivery_date == timezone.localdate() == invoice.issue_date
+    assert services.work_date(done) == timezone.localdate()
 
 
 @pytest.mark.django_db
@@ -112,19 +139,17 @@ def test_our_own_invoice_cannot_be_confirmed_by_the_accounting_link(org_a, user_
 
 
 @pytest.mark.django_db
-def test_refused_finalize_keeps_the_draft_linked_and_the_work_order_checked(org_a, user_a):
+def test_a_refused_finalize_keeps_the_draft_and_the_work_order_checked(org_a, user_a):
     customer = make_customer(org_a, address="", city="")
     done = make_done(org_a, user_a, customer=customer, work_street="Kade 1", work_city="Delft")
-    with translation.override("en"):
-        outcome = services.work_order_mark_checked(work_order=done, user=user_a)
-    assert any("Customer: address is missing" in p for p in outcome.problems)
-    draft = SalesInvoice.objects.get()
-    assert draft.status == "draft" and outcome.invoice == draft
+    draft = services.work_order_mark_checked(work_order=done, user=user_a).invoice
+    with translation.override("en"), pytest.raises(invoicing.InvoicingError) as refused:
+        invoicing.invoice_finalize(invoice=draft, send_email=False, user=user_a)
+    assert any("Customer: address is missing" in p for p in refused.value.messages)
     done.refresh_from_db()
     assert done.state == WorkOrderState.CHECKED and done.invoice == draft
-    assert done.awaits_own_invoice
 
-    # The user completes the customer and finalizes the draft by hand: the work order follows.
+    # The user completes the customer and finalizes the draft: the work order follows.
     customer.address, customer.city = "Dorpsstraat 1", "Utrecht"
     invoicing.party_save(party=customer, organization=org_a)
     invoicing.invoice_finalize(invoice=draft, send_email=False, user=user_a)
@@ -134,33 +159,25 @@ def test_refused_finalize_keeps_the_draft_linked_and_the_work_order_checked(org_
 
 
 @pytest.mark.django_db
-def test_retry_finalizes_the_same_draft(org_a, user_a):
-    org_a.kvk_number = ""
-    org_a.save()
+def test_make_invoice_again_while_the_draft_exists_keeps_the_same_draft(org_a, user_a):
     done = make_done(org_a, user_a)
-    outcome = services.work_order_mark_checked(work_order=done, user=user_a)
-    assert outcome.problems and outcome.invoice.status == "draft"
-    org_a.kvk_number = "12345678"
-    org_a.save()
-    retry = services.work_order_create_invoice(work_order=done, user=user_a)
-    assert retry.problems == [] and retry.invoice.pk == outcome.invoice.pk
-    assert retry.work_order.state == WorkOrderState.INVOICED
+    first = services.work_order_mark_checked(work_order=done, user=user_a).invoice
+    again = services.work_order_create_invoice(work_order=done, user=user_a)
+    assert again.invoice.pk == first.pk and again.invoice.status == "draft"
     assert SalesInvoice.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_a_deleted_draft_can_be_made_again(org_a, user_a):
-    org_a.vat_id = ""
-    org_a.save()
+def test_a_deleted_draft_puts_the_work_order_back_to_checked_and_can_be_made_again(
+        org_a, user_a):
     done = make_done(org_a, user_a, lines=[hours("2")])
     first = services.work_order_mark_checked(work_order=done, user=user_a).invoice
     invoicing.invoice_delete_draft(invoice=first)
     done.refresh_from_db()
     assert done.invoice is None and done.awaits_own_invoice
-    org_a.vat_id = "NL123456789B01"
-    org_a.save()
+    assert done.state == WorkOrderState.CHECKED
     outcome = services.work_order_create_invoice(work_order=done, user=user_a)
-    assert outcome.invoice.status == "sent" and outcome.invoice.net_total == Decimal("105.00")
+    assert outcome.invoice.status == "draft" and outcome.invoice.net_total == Decimal("105.00")
     assert SalesInvoice.objects.count() == 1
 
 

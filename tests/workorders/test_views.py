@@ -143,22 +143,23 @@ def test_actions_done_reopen_check(client_a, org_a):
     response = client_a.post(reverse("workorders:workorder_check", args=[work_order.pk]),
                              follow=True)
     work_order.refresh_from_db()
-    assert work_order.state == WorkOrderState.INVOICED
-    assert work_order.invoice.number in response.content.decode()
-    assert "Gefactureerd" in response.content.decode()
+    assert work_order.state == WorkOrderState.CHECKED and work_order.invoice.is_draft
+    page = response.content.decode()
+    assert "Factuur (concept) openen" in page and "conceptfactuur" in page
+    assert reverse("invoicing:invoice_detail", args=[work_order.invoice.pk]) in page
 
 
 @pytest.mark.django_db
-def test_check_with_missing_details_shows_the_problems(client_a, org_a, user_a):
-    customer = make_customer(org_a, address="")
-    done = make_done(org_a, user_a, customer=customer)
-    response = client_a.post(reverse("workorders:workorder_check", args=[done.pk]), follow=True)
-    page = response.content.decode()
-    assert "Klant: adres ontbreekt." in page
-    assert "Concept" in page and reverse("invoicing:invoice_detail",
-                                         args=[SalesInvoice.objects.get().pk]) in page
+def test_a_deleted_draft_can_be_made_again_from_the_work_order(client_a, org_a, user_a):
+    done = make_done(org_a, user_a)
+    client_a.post(reverse("workorders:workorder_check", args=[done.pk]))
+    draft = SalesInvoice.objects.get()
+    client_a.post(reverse("invoicing:invoice_delete", args=[draft.pk]))
+    page = client_a.get(reverse("workorders:workorder_detail", args=[done.pk])).content.decode()
+    assert "Conceptfactuur maken" in page
+    client_a.post(reverse("workorders:workorder_invoice", args=[done.pk]))
     done.refresh_from_db()
-    assert done.state == WorkOrderState.CHECKED
+    assert done.state == WorkOrderState.CHECKED and done.invoice.is_draft
 
 
 @pytest.mark.django_db
@@ -188,7 +189,12 @@ def test_members_who_are_not_owners_can_do_everything(org_a):
                 {"signed_off_by": "Klant"})
     client.post(reverse("workorders:workorder_check", args=[work_order.pk]))
     work_order.refresh_from_db()
-    assert work_order.state == WorkOrderState.INVOICED and work_order.checked_by == member
+    assert work_order.state == WorkOrderState.CHECKED and work_order.checked_by == member
+    response = client.post(reverse("invoicing:invoice_finalize", args=[work_order.invoice.pk]),
+                           {"message": ""})
+    assert response.status_code == 302, response.context["form"].errors
+    work_order.refresh_from_db()
+    assert work_order.state == WorkOrderState.INVOICED
 
 
 @pytest.mark.django_db
