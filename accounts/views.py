@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -249,6 +250,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # The message shows on the next page, which is in the newly chosen language.
+        translation.activate(request.user.language)
         messages.success(request, _("Your settings were saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "settings_section": "profile"})

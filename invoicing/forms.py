@@ -1,7 +1,8 @@
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import BaseValidator
 from django.utils.translation import gettext_lazy as _
 
 from invoicing.models import (
@@ -13,6 +14,7 @@ from invoicing.models import (
     Supplier,
     validate_business_date,
 )
+from invoicing.money import format_number, parse_decimal
 from invoicing.services import LineData, PurchaseData, PurchaseLineData
 from invoicing.uploads import validate_attachment
 from invoicing.vat import PurchaseVatRate, VatRate
@@ -26,31 +28,55 @@ class BusinessDateField(forms.DateField):
 
 
 class DecimalInput(forms.DecimalField):
-    """Accepts 12,50 as well as 12.50 (Dutch users type a decimal comma), and shows a value
-    the way the page's language writes it (12,50 on a Dutch page)."""
+    """A number typed the way the page's language writes it ("1.234,56" or "1234,56" on a
+    Dutch page, "1,234.56" on an English one), read by the one parser the editors' live
+    preview follows too (money.parse_decimal, Babel's strict mode); shown the same way."""
 
     def __init__(self, *args, shown_places: int = 2, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        kwargs.setdefault("localize", True)
         super().__init__(*args, **kwargs)
         self.shown_places = shown_places
+        self.validators = [_localized(v) for v in self.validators]
 
     def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
         if isinstance(value, Decimal) and value.is_finite():
-            # A stored 52.5000 shows as 52,50 and a quantity 4.000 as 4 (shown_places=0).
-            needed = min(value.normalize().as_tuple().exponent, 0)
-            value = value.quantize(Decimal(1).scaleb(min(needed, -self.shown_places)),
-                                   rounding=ROUND_HALF_UP)
-        return super().prepare_value(value)
+            # A stored 52.5000 shows as 52,50, 1.2345 as 1,2345 and a quantity 4.000 as 4.
+            return format_number(value, places=self.shown_places,
+                                 max_places=self.decimal_places or 4, grouping=False)
+        return value
 
     def to_python(self, value):
-        if isinstance(value, str) and "," in value and "." not in value:
-            value = value.replace(",", ".")
-        value = super().to_python(value)
-        # NaN and Infinity parse as Decimals; sNaN even raises when compared (has_changed).
-        if value is not None and not value.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value)
+        except ValueError:
+            raise ValidationError(
+                _("Enter a number, such as %(example)s."), code="invalid",
+                params={"example": format_number(Decimal("1234.56"))},
+            ) from None
+
+
+class _LocalizedLimit:
+    """A min/max validator whose message shows its limit the way the language writes it
+    ("minstens 0,01", not "0.01")."""
+
+    def __init__(self, validator):
+        self.validator = validator
+
+    def __call__(self, value):
+        try:
+            self.validator(value)
+        except ValidationError as error:
+            limit = format_number(Decimal(self.validator.limit_value), places=0, max_places=4)
+            raise ValidationError(error.message, code=error.code,
+                                  params={**error.params, "limit_value": limit}) from None
+
+
+def _localized(validator):
+    return _LocalizedLimit(validator) if isinstance(validator, BaseValidator) else validator
 
 
 class TableRowFormSet(forms.BaseFormSet):
@@ -190,11 +216,12 @@ class LineForm(CostCentreMixin, forms.Form):
                                      label=_("Product"))
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
                                   widget=forms.Textarea(attrs={"rows": 1}))
+    # Negative quantities and prices make advance-payment and discount lines; the invoice's
+    # total may not drop below zero (services.invoice_save_draft says so).
     quantity = DecimalInput(label=_("Quantity"), max_digits=12, decimal_places=3, shown_places=0,
-                                  min_value=0, initial=1)
+                            initial=1)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
-    unit_price = DecimalInput(label=_("Unit price"), max_digits=14, decimal_places=4,
-                                    min_value=0)
+    unit_price = DecimalInput(label=_("Unit price"), max_digits=14, decimal_places=4)
     discount_percent = DecimalInput(label=_("Discount %"), max_digits=5, decimal_places=2,
                                           min_value=0, max_value=100, required=False)
     vat_rate = forms.ChoiceField(label=_("VAT"), choices=VatRate.choices, initial=VatRate.HIGH)

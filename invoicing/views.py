@@ -43,6 +43,7 @@ from invoicing.models import (
     SalesInvoice,
     Supplier,
 )
+from invoicing.money import editor_number
 from invoicing.services import InvoicingError
 from invoicing.vat import PURCHASE_RATES
 
@@ -315,7 +316,7 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
     products = Product.objects.for_organization(organization).filter(archived=False)
     products_data = {
         str(p.pk): {"description": p.description, "unit": p.unit,
-                    "unit_price": str(p.unit_price), "vat_rate": p.vat_rate}
+                    "unit_price": editor_number(p.unit_price), "vat_rate": p.vat_rate}
         for p in products
     }
     context = {"form": form, "formset": formset, "invoice": invoice,
@@ -331,7 +332,7 @@ def _editor_defaults(organization) -> dict:
     recent = (SalesInvoice.objects.for_organization(organization).exclude(currency="EUR")
               .order_by("-id").values_list("currency", "exchange_rate")[:200])
     for currency, rate in recent:
-        rates.setdefault(currency, str(rate))  # the last rate used is the default
+        rates.setdefault(currency, editor_number(rate, places=0))  # the last rate used
     return {
         "customers": {
             str(c.pk): {"language": c.language, "reverse_charge": c.reverse_charge,
