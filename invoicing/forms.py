@@ -429,7 +429,8 @@ class CreditForm(forms.Form):
         self.lines = lines
         for line in lines:
             self.fields[f"line_{line.pk}"] = DecimalInput(
-                label=line.description[:80], min_value=0, max_value=open_quantities[line.pk],
+                label=line.description[:80], min_value=min(0, open_quantities[line.pk]),
+                max_value=max(0, open_quantities[line.pk]),
                 decimal_places=3, max_digits=12, initial=open_quantities[line.pk],
                 required=False,
             )

@@ -383,7 +383,7 @@ def credit_note_create(
     lines = []
     for original in invoice.lines.all():
         quantity = wanted.get(original.pk, ZERO)
-        if quantity < 0 or quantity > open_quantities[original.pk]:
+        if not _within(quantity, open_quantities[original.pk]):
             raise InvoicingError(
                 _("You cannot credit more than was invoiced and not yet credited.")
             )
@@ -398,6 +398,12 @@ def credit_note_create(
         reference=invoice.number,
     )
     return invoice_save_draft(invoice=credit_note, organization=invoice.organization, lines=lines)
+
+
+def _within(quantity: Decimal, open_quantity: Decimal) -> bool:
+    """Between zero and what is still open, on the open quantity's side of zero: a line with
+    a negative quantity (an advance payment) is credited with a negative quantity."""
+    return min(ZERO, open_quantity) <= quantity <= max(ZERO, open_quantity)
 
 
 def _negated_line(original: SalesInvoiceLine, quantity: Decimal) -> LineData:
