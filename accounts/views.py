@@ -142,7 +142,7 @@ def organization_switch(request):
     )
     request.session[SESSION_KEY] = membership.organization_id
     name = membership.organization.name
-    messages.info(request, _("You are now working in %(name)s.") % {"name": name})
+    messages.info(request, _("You are now working in %(name)s") % {"name": name})
     return redirect("home")
 
 
@@ -221,7 +221,7 @@ def _accept_as_current_user(request, invitation: Invitation) -> HttpResponse:
             return redirect("home")
         request.session[SESSION_KEY] = invitation.organization_id
         messages.success(
-            request, _("You joined %(name)s.") % {"name": invitation.organization.name}
+            request, _("You are now a member of %(name)s") % {"name": invitation.organization.name}
         )
         return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_invoice_number_format
 from invoicing.models import (
     MAX_DESCRIPTION,
     MAX_LINES,
@@ -298,9 +299,45 @@ class PaymentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+OWN_FORMAT = "own"
+
+
 class NumberingForm(forms.Form):
+    """The number format as a choice among examples ("2026-0001"), or one of the user's own;
+    without a choice posted the format stays as it is."""
+
+    number_format = forms.ChoiceField(label=_("Invoice numbers look like"), required=False,
+                                      widget=forms.RadioSelect)
+    own_format = forms.CharField(
+        label=_("Own format"), required=False, max_length=40,
+        validators=[validate_invoice_number_format],
+        help_text=_("For example INV-{year}-{seq:05}: {year} becomes the year, {seq:05} the "
+                    "invoice's sequence number in 5 digits (00001)."),
+    )
     next_number = forms.IntegerField(label=_("Next invoice number (sequence)"), min_value=1,
                                      max_value=99_999_999)
+
+    def __init__(self, *args, examples: list[tuple[str, str]], current_format: str, **kwargs):
+        own = current_format not in dict(examples)
+        kwargs.setdefault("initial", {}).update(
+            number_format=OWN_FORMAT if own else current_format,
+            own_format=current_format if own else "")
+        super().__init__(*args, **kwargs)
+        self.current_format = current_format
+        self.fields["number_format"].choices = examples + [(OWN_FORMAT, _("Own format"))]
+
+    def chosen_format(self) -> str:
+        chosen = self.cleaned_data.get("number_format") or ""
+        if chosen == OWN_FORMAT:
+            return self.cleaned_data.get("own_format") or self.current_format
+        return chosen or self.current_format
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("number_format") == OWN_FORMAT and not cleaned.get("own_format") \
+                and "own_format" not in self.errors:
+            self.add_error("own_format", _("Type your own format, or choose an example."))
+        return cleaned
 
 
 # Rates whose VAT the supplier prints (and may round its own way); the others carry none.

@@ -325,6 +325,9 @@ def default_email_message(invoice: SalesInvoice) -> str:
     with translation.override(invoice.language):
         name = invoice.customer.contact_person or invoice.customer.name
         text = _("Dear %(name)s,\n\nPlease find our invoice attached.\n\nKind regards,\n%(seller)s")
+        if invoice.is_credit_note:
+            text = _("Dear %(name)s,\n\nPlease find our credit note attached.\n\nKind "
+                     "regards,\n%(seller)s")
         return text % {"name": name, "seller": invoice.organization.name}
 
 

@@ -447,6 +447,8 @@ def invoice_finalize(request, pk: int):
     form = FinalizeForm(request.POST or None,
                         initial={"message": services.default_email_message(invoice),
                                  "send_email": bool(invoice.customer.email)})
+    if invoice.is_credit_note:
+        form.fields["send_email"].label = _("Email the credit note to the customer")
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.invoice_finalize(
@@ -560,11 +562,14 @@ def numbering_settings(request):
     year = numbering.invoice_series_year(organization=organization,
                                          issue_date=timezone.localdate())
     current = numbering.peek_next_invoice_sequence(organization=organization, year=year)
-    form = NumberingForm(request.POST or None, initial={"next_number": current})
+    form = NumberingForm(request.POST or None, initial={"next_number": current},
+                         examples=numbering.format_examples(year=timezone.localdate().year),
+                         current_format=organization.invoice_number_format)
     if request.method == "POST" and form.is_valid():
         value = form.cleaned_data["next_number"]
         try:
-            numbering.set_next_invoice_sequence(organization=organization, year=year, value=value)
+            numbering.set_numbering(organization=organization, year=year, next_value=value,
+                                    number_format=form.chosen_format())
         except ValueError:
             form.add_error("next_number", _("Invoice numbers up to %(n)s are already in use.")
                            % {"n": numbering.highest_used_sequence(organization=organization,
