@@ -2,6 +2,8 @@
 editor give the right live total and the same saved amounts; an ambiguous "12.50" is marked
 and refused with an example; the English editor reads "1,234.56"."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -96,3 +98,14 @@ def test_english_editor_reads_english_numbers(page, shot, stack):
     expect(page.locator(".message-success")).to_have_text("The draft was saved.")
     assert str(SalesInvoice.objects.get().net_total) == "1200.00"
     expect(page.locator(".totals-table")).to_contain_text("€ 1,452.00")
+
+
+def test_numbering_offers_examples(page, shot, stack):
+    business_with_customer(page)
+    page.goto("/settings/numbering/")
+    page.get_by_label(re.compile(r"^F\d{4}-001$")).check()
+    shot(page, "numbering")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator(".message-success")).to_have_text("De nummering is opgeslagen.")
+    expect(page.locator("main")).to_contain_text(
+        re.compile(r"De volgende factuur krijgt nummer F\d{4}-001"))
