@@ -103,7 +103,7 @@ def test_english_editor_reads_english_numbers(page, shot, stack):
 def test_numbering_offers_examples(page, shot, stack):
     business_with_customer(page)
     page.goto("/settings/numbering/")
-    page.get_by_label(re.compile(r"^F\d{4}-001$")).check()
+    page.get_by_role("radio", name=re.compile(r"F\d{4}-001")).check()
     shot(page, "numbering")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".message-success")).to_have_text("De nummering is opgeslagen.")
