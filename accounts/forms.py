@@ -8,6 +8,13 @@ from accounts.validators import validate_logo
 
 
 class EmailAuthenticationForm(AuthenticationForm):
+    # Django's own message names the field "%(username)s", which reads "een juiste
+    # e-mailadres" in Dutch; ours says what to do in words that fit.
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The email address or the password is not right. Check both; the "
+                           "password is case-sensitive."),
+    }
     username = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),

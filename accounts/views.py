@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -144,7 +145,7 @@ def organization_switch(request):
     )
     request.session[SESSION_KEY] = membership.organization_id
     name = membership.organization.name
-    messages.info(request, _("You are now working in %(name)s.") % {"name": name})
+    messages.info(request, _("You are now working in %(name)s") % {"name": name})
     return redirect("home")
 
 
@@ -223,7 +224,7 @@ def _accept_as_current_user(request, invitation: Invitation) -> HttpResponse:
             return redirect("home")
         request.session[SESSION_KEY] = invitation.organization_id
         messages.success(
-            request, _("You joined %(name)s.") % {"name": invitation.organization.name}
+            request, _("You are now a member of %(name)s") % {"name": invitation.organization.name}
         )
         return redirect("home")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation})
@@ -252,6 +253,8 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
+        # The message shows on the next page, which is in the newly chosen language.
+        translation.activate(request.user.language)
         messages.success(request, _("Your settings were saved."))
         return redirect("accounts:profile")
     return _render_profile(request, form=form)

@@ -42,6 +42,10 @@ class ConnectForm(forms.Form):
         """Show the service's refusal at the field it is about."""
         field = {"E001.3": "security_code_2"}.get(getattr(error, "code", ""))
         self.add_error(field, error.user_message)
+        if field != "security_code_2":
+            # The refusal is about something else: keep the code 2 just typed rather than make
+            # the user look it up again. Security code 1 is never sent back into the page.
+            self.fields["security_code_2"].widget.render_value = True
 
 
 class SecurityCode1Form(forms.Form):

@@ -1,13 +1,15 @@
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import BaseValidator
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_invoice_number_format
 from invoicing.exchange_rates import ECB, MANUAL, EcbRate, ecb_rate
 from invoicing.models import (
     MAX_DESCRIPTION,
@@ -18,6 +20,7 @@ from invoicing.models import (
     Supplier,
     validate_business_date,
 )
+from invoicing.money import format_number, parse_decimal
 from invoicing.services import LineData, PurchaseData, PurchaseLineData
 from invoicing.uploads import validate_attachment
 from invoicing.vat import PurchaseVatRate, VatRate
@@ -31,31 +34,55 @@ class BusinessDateField(forms.DateField):
 
 
 class DecimalInput(forms.DecimalField):
-    """Accepts 12,50 as well as 12.50 (Dutch users type a decimal comma), and shows a value
-    the way the page's language writes it (12,50 on a Dutch page)."""
+    """A number typed the way the page's language writes it ("1.234,56" or "1234,56" on a
+    Dutch page, "1,234.56" on an English one), read by the one parser the editors' live
+    preview follows too (money.parse_decimal, Babel's strict mode); shown the same way."""
 
     def __init__(self, *args, shown_places: int = 2, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        kwargs.setdefault("localize", True)
         super().__init__(*args, **kwargs)
         self.shown_places = shown_places
+        self.validators = [_localized(v) for v in self.validators]
 
     def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
         if isinstance(value, Decimal) and value.is_finite():
-            # A stored 52.5000 shows as 52,50 and a quantity 4.000 as 4 (shown_places=0).
-            needed = min(value.normalize().as_tuple().exponent, 0)
-            value = value.quantize(Decimal(1).scaleb(min(needed, -self.shown_places)),
-                                   rounding=ROUND_HALF_UP)
-        return super().prepare_value(value)
+            # A stored 52.5000 shows as 52,50, 1.2345 as 1,2345 and a quantity 4.000 as 4.
+            return format_number(value, places=self.shown_places,
+                                 max_places=self.decimal_places or 4, grouping=False)
+        return value
 
     def to_python(self, value):
-        if isinstance(value, str) and "," in value and "." not in value:
-            value = value.replace(",", ".")
-        value = super().to_python(value)
-        # NaN and Infinity parse as Decimals; sNaN even raises when compared (has_changed).
-        if value is not None and not value.is_finite():
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return value
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value)
+        except ValueError:
+            raise ValidationError(
+                _("Enter a number, such as %(example)s."), code="invalid",
+                params={"example": format_number(Decimal("1234.56"))},
+            ) from None
+
+
+class _LocalizedLimit:
+    """A min/max validator whose message shows its limit the way the language writes it
+    ("minstens 0,01", not "0.01")."""
+
+    def __init__(self, validator):
+        self.validator = validator
+
+    def __call__(self, value):
+        try:
+            self.validator(value)
+        except ValidationError as error:
+            limit = format_number(Decimal(self.validator.limit_value), places=0, max_places=4)
+            raise ValidationError(error.message, code=error.code,
+                                  params={**error.params, "limit_value": limit}) from None
+
+
+def _localized(validator):
+    return _LocalizedLimit(validator) if isinstance(validator, BaseValidator) else validator
 
 
 class TableRowFormSet(forms.BaseFormSet):
@@ -256,11 +283,12 @@ class LineForm(CostCentreMixin, forms.Form):
                                      label=_("Product"))
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
                                   widget=forms.Textarea(attrs={"rows": 1}))
+    # Negative quantities and prices make advance-payment and discount lines; the invoice's
+    # total may not drop below zero (services.invoice_save_draft says so).
     quantity = DecimalInput(label=_("Quantity"), max_digits=12, decimal_places=3, shown_places=0,
-                                  min_value=0, initial=1)
+                            initial=1)
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
-    unit_price = DecimalInput(label=_("Unit price"), max_digits=14, decimal_places=4,
-                                    min_value=0)
+    unit_price = DecimalInput(label=_("Unit price"), max_digits=14, decimal_places=4)
     discount_percent = DecimalInput(label=_("Discount %"), max_digits=5, decimal_places=2,
                                           min_value=0, max_value=100, required=False)
     vat_rate = forms.ChoiceField(label=_("VAT"), choices=VatRate.choices, initial=VatRate.HIGH)
@@ -337,9 +365,45 @@ class PaymentForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
+OWN_FORMAT = "own"
+
+
 class NumberingForm(forms.Form):
+    """The number format as a choice among examples ("2026-0001"), or one of the user's own;
+    without a choice posted the format stays as it is."""
+
+    number_format = forms.ChoiceField(label=_("Invoice numbers look like"), required=False,
+                                      widget=forms.RadioSelect)
+    own_format = forms.CharField(
+        label=_("Own format"), required=False, max_length=40,
+        validators=[validate_invoice_number_format],
+        help_text=_("For example INV-{year}-{seq:05}: {year} becomes the year, {seq:05} the "
+                    "invoice's sequence number in 5 digits (00001)."),
+    )
     next_number = forms.IntegerField(label=_("Next invoice number (sequence)"), min_value=1,
                                      max_value=99_999_999)
+
+    def __init__(self, *args, examples: list[tuple[str, str]], current_format: str, **kwargs):
+        own = current_format not in dict(examples)
+        kwargs.setdefault("initial", {}).update(
+            number_format=OWN_FORMAT if own else current_format,
+            own_format=current_format if own else "")
+        super().__init__(*args, **kwargs)
+        self.current_format = current_format
+        self.fields["number_format"].choices = examples + [(OWN_FORMAT, _("Own format"))]
+
+    def chosen_format(self) -> str:
+        chosen = self.cleaned_data.get("number_format") or ""
+        if chosen == OWN_FORMAT:
+            return self.cleaned_data.get("own_format") or self.current_format
+        return chosen or self.current_format
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("number_format") == OWN_FORMAT and not cleaned.get("own_format") \
+                and "own_format" not in self.errors:
+            self.add_error("own_format", _("Type your own format, or choose an example."))
+        return cleaned
 
 
 # Rates whose VAT the supplier prints (and may round its own way); the others carry none.
@@ -468,7 +532,8 @@ class CreditForm(forms.Form):
         self.lines = lines
         for line in lines:
             self.fields[f"line_{line.pk}"] = DecimalInput(
-                label=line.description[:80], min_value=0, max_value=open_quantities[line.pk],
+                label=line.description[:80], min_value=min(0, open_quantities[line.pk]),
+                max_value=max(0, open_quantities[line.pk]),
                 decimal_places=3, max_digits=12, initial=open_quantities[line.pk],
                 required=False,
             )

@@ -71,8 +71,9 @@ def finalize_problems(invoice: SalesInvoice, lines: list, *, send_email: bool) -
         problems.append(_("Every line needs a description of the goods or services."))
     if invoice.exchange_rate <= 0:
         problems.append(_("The exchange rate must be greater than zero."))
-    if not invoice.is_credit_note and any(line.quantity < 0 for line in lines):
-        problems.append(_("Quantities on an invoice cannot be negative; use a credit note."))
+    if not invoice.is_credit_note and invoice.gross_total < 0:
+        # Discount and advance-payment lines may be negative; the invoice as a whole may not.
+        problems.append(_("An invoice cannot be negative; make a credit note to pay back."))
     if send_email and not invoice.customer.email:
         problems.append(_("Customer: an email address is needed to send the invoice."))
     return problems

@@ -16,7 +16,12 @@ How an invoice is computed (the way e-Boekhouden checks it, SOAP_API.md section 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import NumberFormatError, format_decimal, get_decimal_symbol, get_group_symbol
+from babel.numbers import parse_decimal as babel_parse_decimal
+from django.conf import settings
+from django.utils.translation import get_language, to_locale
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
@@ -30,17 +35,71 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_decimal(value) -> Decimal:
-    """A Decimal from user or stored input; ValueError for anything that is not a finite number."""
+def number_locale(language: str | None = None) -> str:
+    """Babel's locale for a Django language code; the active language by default."""
+    return to_locale(language or get_language() or settings.LANGUAGE_CODE)
+
+
+def number_symbols(locale: str | None = None) -> dict[str, str]:
+    """The decimal and group separators of a locale (the editors' script parses with them)."""
+    locale = locale or number_locale()
+    return {"decimal": get_decimal_symbol(locale), "group": get_group_symbol(locale)}
+
+
+def parse_decimal(value, *, locale: str | None = None) -> Decimal:
+    """A Decimal from what a person typed, read the way the page's language writes numbers:
+    "1.234,56" and "1.000" (one thousand) in Dutch, "1,234.56" in English. Babel's strict
+    mode refuses a group separator in the wrong place ("12.50" in Dutch), so an ambiguous
+    number is never silently read as another one. ValueError for anything else."""
     if isinstance(value, float):
         raise TypeError("money never passes through float")
+    if isinstance(value, Decimal | int):
+        return _finite(Decimal(value), value)
+    text = str(value).strip()
+    # Exponents, NaN and Infinity are no numbers a person types on an invoice.
+    if not text or any(char.isalpha() for char in text):
+        raise ValueError(f"not a number: {value!r}")
     try:
-        result = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError) as exc:
+        return _finite(babel_parse_decimal(text, locale=locale or number_locale(), strict=True),
+                       value)
+    except NumberFormatError as exc:
         raise ValueError(f"not a number: {value!r}") from exc
+
+
+def _finite(result: Decimal, value) -> Decimal:
     if not result.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
     return result
+
+
+def format_number(value: Decimal, *, places: int = 2, max_places: int | None = None,
+                  grouping: bool = True, locale: str | None = None) -> str:
+    """A number the way the language writes it: at least ``places`` decimals, at most
+    ``max_places`` (rounded half up); 1.234,50 in Dutch, 1,234.50 in English."""
+    max_places = places if max_places is None else max(max_places, places)
+    value = Decimal(value).quantize(Decimal(1).scaleb(-max_places), rounding=ROUND_HALF_UP)
+    pattern = ("#,##0" if grouping else "0") + (
+        "." + "0" * places + "#" * (max_places - places) if max_places else "")
+    return format_decimal(value, format=pattern, locale=locale or number_locale(),
+                          decimal_quantization=False)
+
+
+def editor_number(value: Decimal, *, places: int = 2) -> str:
+    """A stored number as an editor's script puts it in an input: the language's decimal
+    separator, no grouping, up to the six decimals a stored rate or price has."""
+    return format_number(value, places=places, max_places=6, grouping=False)
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def format_money(value: Decimal, currency: str = "", *, max_places: int = 2,
+                 locale: str | None = None) -> str:
+    """An amount with two decimals (a unit price: up to ``max_places``) in the language's
+    format, after its currency symbol: "€ 1.234,56" in Dutch, "€ 1,234.56" in English."""
+    text = format_number(Decimal(value), max_places=max_places, locale=locale)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    return f"{symbol} {text}" if symbol else text
 
 
 @dataclass(frozen=True)

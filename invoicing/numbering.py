@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 
 from accounts.models import Organization
+from accounts.validators import validate_invoice_number_format
 from invoicing.models import NumberCounter, SalesInvoice
 
 
@@ -25,6 +26,27 @@ def _locked_counter(*, organization: Organization, series: str, year: int) -> Nu
 
 def invoice_series_year(*, organization: Organization, issue_date: datetime.date) -> int:
     return issue_date.year if organization.invoice_number_yearly_reset else 0
+
+
+# Formats a person recognises from their example; anything else is the "own format" choice.
+PRESET_FORMATS = ("{year}-{seq:04}", "F{year}-{seq:03}", "{year}{seq:03}", "{year}.{seq:04}",
+                  "{seq:05}")
+
+
+def format_examples(*, year: int) -> list[tuple[str, str]]:
+    """Each preset with the year's first number it gives: ("{year}-{seq:04}", "2026-0001")."""
+    return [(preset, preset.format(year=year, seq=1)) for preset in PRESET_FORMATS]
+
+
+@transaction.atomic
+def set_numbering(*, organization: Organization, year: int, next_value: int,
+                  number_format: str) -> None:
+    """The next sequence number and the format; numbers already given keep their form.
+    ValueError when the sequence is below a number in use (nothing is changed then)."""
+    validate_invoice_number_format(number_format)
+    set_next_invoice_sequence(organization=organization, year=year, value=next_value)
+    organization.invoice_number_format = number_format
+    organization.save(update_fields=["invoice_number_format"])
 
 
 def format_invoice_number(*, organization: Organization, year: int, sequence: int) -> str:

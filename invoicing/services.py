@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
@@ -39,7 +40,14 @@ from invoicing.models import (
     SalesInvoiceVatTotal,
     Supplier,
 )
-from invoicing.money import ZERO, RateTotal, line_amounts, round_money, totals_per_rate
+from invoicing.money import (
+    ZERO,
+    RateTotal,
+    format_money,
+    line_amounts,
+    round_money,
+    totals_per_rate,
+)
 from invoicing.templatetags.invoicing_tags import money
 from invoicing.uploads import validate_attachment
 from invoicing.vat import PurchaseVatRate, purchase_rate, sales_rate
@@ -97,7 +105,7 @@ class LineData:
     cost_centre: int = 0  # the accounting package's cost centre; 0 = the connection's default
 
 
-def _check_lines(lines: list[LineData], *, credit_note: bool) -> None:
+def _check_lines(lines: list[LineData]) -> None:
     if len(lines) > MAX_LINES:
         raise InvoicingError(
             _("An invoice can have at most %(max)s lines.") % {"max": MAX_LINES}
@@ -106,10 +114,16 @@ def _check_lines(lines: list[LineData], *, credit_note: bool) -> None:
         sales_rate(line.vat_rate)  # ValueError for an unknown rate
         if len(line.description) > MAX_DESCRIPTION:
             raise InvoicingError(_("A line description is too long."))
-        if not credit_note and (line.quantity < 0 or line.unit_price < 0):
-            raise InvoicingError(
-                _("Quantities on an invoice cannot be negative; use a credit note.")
-            )
+
+
+def _check_total(invoice: SalesInvoice) -> None:
+    """Negative lines (a discount, an advance payment) are fine while the invoice still asks
+    for money; paying a customer back is what a credit note is for."""
+    if not invoice.is_credit_note and invoice.gross_total < 0:
+        raise InvoicingError(_(
+            "The invoice total is %(total)s: an invoice cannot be negative. Lower the "
+            "discount or advance payment lines, or make a credit note to pay back."
+        ) % {"total": format_money(invoice.gross_total, invoice.currency)})
 
 
 def _check_cost_centres(organization: Organization, lines) -> None:
@@ -193,7 +207,7 @@ def invoice_save_draft(
         invoice.organization = organization
     if invoice.customer.organization_id != organization.pk:
         raise InvoicingError(_("Choose one of your own customers."))
-    _check_lines(lines, credit_note=invoice.is_credit_note)
+    _check_lines(lines)
     # A credited line keeps the cost centre it was booked on, even one removed since.
     _check_cost_centres(organization, [ln for ln in lines if ln.credited_line_id is None])
     if invoice.currency == "EUR":
@@ -202,6 +216,7 @@ def invoice_save_draft(
     invoice.due_date = invoice.issue_date + datetime.timedelta(days=invoice.payment_term_days)
     invoice.save()
     _write_lines(invoice, lines)
+    _check_total(invoice)
     return invoice
 
 
@@ -311,6 +326,9 @@ def default_email_message(invoice: SalesInvoice) -> str:
     with translation.override(invoice.language):
         name = invoice.customer.contact_person or invoice.customer.name
         text = _("Dear %(name)s,\n\nPlease find our invoice attached.\n\nKind regards,\n%(seller)s")
+        if invoice.is_credit_note:
+            text = _("Dear %(name)s,\n\nPlease find our credit note attached.\n\nKind "
+                     "regards,\n%(seller)s")
         return text % {"name": name, "seller": invoice.organization.name}
 
 
@@ -319,9 +337,10 @@ def _email_subject_and_body(invoice: SalesInvoice, message: str) -> tuple[str, s
         kind = _("Credit note") if invoice.is_credit_note else _("Invoice")
         subject = _("%(kind)s %(number)s from %(seller)s") % {
             "kind": kind, "number": invoice.number, "seller": invoice.seller["name"]}
-        summary = _("%(kind)s %(number)s, amount %(currency)s %(amount)s, due %(due)s.") % {
-            "kind": kind, "number": invoice.number, "currency": invoice.currency,
-            "amount": invoice.gross_total, "due": invoice.due_date.strftime("%d-%m-%Y")}
+        summary = _("%(kind)s %(number)s, amount %(amount)s, due %(due)s.") % {
+            "kind": kind, "number": invoice.number,
+            "amount": format_money(invoice.gross_total, invoice.currency),
+            "due": date_format(invoice.due_date, "SHORT_DATE_FORMAT")}
     return subject[:200], f"{message.strip()}\n\n{summary}".strip()
 
 
@@ -368,7 +387,7 @@ def credit_note_create(
     lines = []
     for original in invoice.lines.all():
         quantity = wanted.get(original.pk, ZERO)
-        if quantity < 0 or quantity > open_quantities[original.pk]:
+        if not _within(quantity, open_quantities[original.pk]):
             raise InvoicingError(
                 _("You cannot credit more than was invoiced and not yet credited.")
             )
@@ -385,6 +404,12 @@ def credit_note_create(
         reference=invoice.number,
     )
     return invoice_save_draft(invoice=credit_note, organization=invoice.organization, lines=lines)
+
+
+def _within(quantity: Decimal, open_quantity: Decimal) -> bool:
+    """Between zero and what is still open, on the open quantity's side of zero: a line with
+    a negative quantity (an advance payment) is credited with a negative quantity."""
+    return min(ZERO, open_quantity) <= quantity <= max(ZERO, open_quantity)
 
 
 def _negated_line(original: SalesInvoiceLine, quantity: Decimal) -> LineData:
@@ -413,7 +438,7 @@ def payment_register(
     if amount <= 0 or amount > open_amount:
         raise InvoicingError(
             _("The amount must be more than zero and at most the open amount of %(open)s.")
-            % {"open": open_amount}
+            % {"open": format_money(open_amount, invoice.currency)}
         )
     payment = Payment.objects.create(
         organization_id=invoice.organization_id, invoice=invoice, amount=amount, date=date,

@@ -54,6 +54,7 @@ from invoicing.models import (
     SalesInvoice,
     Supplier,
 )
+from invoicing.money import editor_number
 from invoicing.services import InvoicingError
 from invoicing.start import first_steps, receivables, revenue_by_month
 from invoicing.vat import PURCHASE_RATES
@@ -375,7 +376,7 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
     products = Product.objects.for_organization(organization).filter(archived=False)
     products_data = {
         str(p.pk): {"description": p.description, "unit": p.unit,
-                    "unit_price": str(p.unit_price), "vat_rate": p.vat_rate}
+                    "unit_price": editor_number(p.unit_price), "vat_rate": p.vat_rate}
         for p in products
     }
     context = {"form": form, "formset": formset, "invoice": invoice,
@@ -391,7 +392,7 @@ def _editor_defaults(organization) -> dict:
     recent = (SalesInvoice.objects.for_organization(organization).exclude(currency="EUR")
               .order_by("-id").values_list("currency", "exchange_rate")[:200])
     for currency, rate in recent:
-        rates.setdefault(currency, str(rate))  # the last rate used is the default
+        rates.setdefault(currency, editor_number(rate, places=0))  # the last rate used
     return {
         "customers": {
             str(c.pk): {"language": c.language, "reverse_charge": c.reverse_charge,
@@ -524,6 +525,8 @@ def invoice_finalize(request, pk: int):
     form = FinalizeForm(request.POST or None,
                         initial={"message": services.default_email_message(invoice),
                                  "send_email": bool(invoice.customer.email)})
+    if invoice.is_credit_note:
+        form.fields["send_email"].label = _("Email the credit note to the customer")
     if request.method == "POST" and form.is_valid():
         try:
             invoice = services.invoice_finalize(
@@ -637,11 +640,14 @@ def numbering_settings(request):
     year = numbering.invoice_series_year(organization=organization,
                                          issue_date=timezone.localdate())
     current = numbering.peek_next_invoice_sequence(organization=organization, year=year)
-    form = NumberingForm(request.POST or None, initial={"next_number": current})
+    form = NumberingForm(request.POST or None, initial={"next_number": current},
+                         examples=numbering.format_examples(year=timezone.localdate().year),
+                         current_format=organization.invoice_number_format)
     if request.method == "POST" and form.is_valid():
         value = form.cleaned_data["next_number"]
         try:
-            numbering.set_next_invoice_sequence(organization=organization, year=year, value=value)
+            numbering.set_numbering(organization=organization, year=year, next_value=value,
+                                    number_format=form.chosen_format())
         except ValueError:
             form.add_error("next_number", _("Invoice numbers up to %(n)s are already in use.")
                            % {"n": numbering.highest_used_sequence(organization=organization,

@@ -17,6 +17,7 @@ from accounts.decorators import organization_required
 from accounts.tenancy import get_for_org_or_404
 from invoicing.extensions import attach_badges
 from invoicing.models import Customer, Product
+from invoicing.money import editor_number
 from workorders import planning, services
 from workorders.forms import (
     LineFormSet,
@@ -134,7 +135,8 @@ def _editor_data(organization) -> dict:
     customers = Customer.objects.for_organization(organization).filter(archived=False)
     return {
         "products": {str(p.pk): {"description": p.description, "unit": p.unit,
-                                 "unit_price": str(p.unit_price), "vat_rate": p.vat_rate}
+                                 "unit_price": editor_number(p.unit_price),
+                                 "vat_rate": p.vat_rate}
                      for p in products},
         "customers": {str(c.pk): {"street": c.address, "postcode": c.postcode, "city": c.city,
                                   "reverse_charge": c.reverse_charge}

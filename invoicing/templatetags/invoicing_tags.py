@@ -2,10 +2,11 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from invoicing.models import DISPLAY_STATUS_LABELS
+from invoicing.money import format_money, format_number, number_symbols
 
 register = template.Library()
 
@@ -15,11 +16,15 @@ def money(value, currency: str = "") -> str:
     """1.234,56 in Dutch, 1,234.56 in English; always two decimals (amounts are Decimal)."""
     if value in (None, ""):
         return ""
-    text = f"{Decimal(value):,.2f}"
-    if (get_language() or "nl").startswith("nl"):
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(currency, currency)
-    return f"{symbol} {text}" if symbol else text
+    return format_money(Decimal(value), currency)
+
+
+@register.filter
+def unit_price(value, currency: str = "") -> str:
+    """A unit price with its own decimals: two at least, up to the four it is stored with."""
+    if value in (None, ""):
+        return ""
+    return format_money(Decimal(value), currency, max_places=4)
 
 
 @register.filter
@@ -27,11 +32,15 @@ def quantity(value) -> str:
     """A quantity without trailing zeros: 2.000 -> 2, 1.500 -> 1,5 (Dutch)."""
     if value in (None, ""):
         return ""
-    number = Decimal(value).normalize()
-    text = f"{number:f}"
-    if (get_language() or "nl").startswith("nl"):
-        text = text.replace(".", ",")
-    return text
+    return format_number(Decimal(value), places=0, max_places=3)
+
+
+@register.simple_tag
+def number_symbols_attrs() -> str:
+    """The page language's separators for the editors' number parser (static/js/numbers.js)."""
+    symbols = number_symbols()
+    return format_html('data-decimal-symbol="{}" data-group-symbol="{}"',
+                       symbols["decimal"], symbols["group"])
 
 
 @register.filter

@@ -1,17 +1,38 @@
 // Invoice and purchase lines: add and remove rows without a page reload, pick a product to
-// fill a line, and preview the totals. The server recomputes everything on save.
+// fill a line, and preview the totals: exactly as the server computes them (numbers.js reads
+// what is typed the way the server does).
 (function () {
   "use strict";
 
-  function number(value) {
-    var n = parseFloat(String(value || "").replace(",", "."));
-    return isFinite(n) ? n : 0;
+  var N = window.FacturenNumbers;
+  var ZERO = { units: 0n, places: 0 };
+
+  // A field's number (empty: the default); null when what is typed is no number, which the
+  // field shows (aria-invalid) until the server's message says what to type.
+  function number(input, empty) {
+    if (!input || N.isEmpty(input.value)) {
+      if (input) { input.removeAttribute("aria-invalid"); }
+      return empty;
+    }
+    var value = N.parse(input.value);
+    if (value) { input.removeAttribute("aria-invalid"); } else { input.setAttribute("aria-invalid", "true"); }
+    return value;
   }
 
-  function formatted(value) {
-    return value.toLocaleString(document.documentElement.lang || "nl", {
-      minimumFractionDigits: 2, maximumFractionDigits: 2
-    });
+  // The line's net amount in cents, as the server computes it: quantity x price x
+  // (100 - discount) / 100, rounded half up once. null when a field holds no number.
+  function lineCents(row) {
+    if (field(row, "net_amount")) {
+      var net = number(field(row, "net_amount"), ZERO);
+      return net && N.toCents(net);
+    }
+    var quantity = number(field(row, "quantity"), ZERO);
+    var price = number(field(row, "unit_price"), ZERO);
+    var discount = number(field(row, "discount_percent"), ZERO);
+    if (!quantity || !price || !discount) { return null; }
+    var rest = { units: 100n * 10n ** BigInt(discount.places) - discount.units,
+                 places: discount.places + 2 };
+    return N.toCents(N.multiply(N.multiply(quantity, price), rest));
   }
 
   function field(row, name) {
@@ -19,20 +40,17 @@
   }
 
   function refreshTotals(form) {
-    var total = 0;
+    var total = 0n;
+    var complete = true;
     form.querySelectorAll("[data-line]").forEach(function (row) {
       var cell = row.querySelector("[data-line-total]");
       if (!cell || row.hidden) { return; }
-      var amount = field(row, "net_amount") ? number(field(row, "net_amount").value) :
-        number(field(row, "quantity") && field(row, "quantity").value) *
-        number(field(row, "unit_price") && field(row, "unit_price").value) *
-        (1 - number(field(row, "discount_percent") && field(row, "discount_percent").value) / 100);
-      amount = Math.round(amount * 100) / 100;
-      cell.textContent = formatted(amount);
-      total += amount;
+      var cents = lineCents(row);
+      cell.textContent = cents === null ? "\u2014" : N.formatCents(cents);
+      if (cents === null) { complete = false; } else { total += cents; }
     });
     var totalCell = form.querySelector("[data-invoice-total]");
-    if (totalCell) { totalCell.textContent = formatted(total); }
+    if (totalCell) { totalCell.textContent = complete ? N.formatCents(total) : "\u2014"; }
   }
 
   function addLine(form) {

@@ -5,11 +5,13 @@
 (function () {
   "use strict";
 
-  // Whole cents from what the user typed (12,5 / 12.50 / -3); NaN when it is no number.
+  var N = window.FacturenNumbers;
+
+  // Whole cents from what the user typed, read as the server reads it (numbers.js); NaN when
+  // it is no number.
   function cents(value) {
-    var text = String(value || "").trim().replace(",", ".");
-    if (!/^-?\d*(\.\d*)?$/.test(text) || text === "" || text === "-") { return NaN; }
-    return Math.round(parseFloat(text) * 100);
+    var number = N.parse(value);
+    return number ? Number(N.toCents(number)) : NaN;
   }
 
   // VAT in cents on a net amount in cents: half away from zero, in integers (no float drift).
@@ -20,9 +22,7 @@
   }
 
   function formatted(centsValue) {
-    return (centsValue / 100).toLocaleString(document.documentElement.lang || "nl", {
-      minimumFractionDigits: 2, maximumFractionDigits: 2
-    });
+    return N.formatCents(BigInt(centsValue));
   }
 
   function field(row, name) {

@@ -4,15 +4,15 @@
 (function () {
   "use strict";
 
-  function number(value) {
-    var n = parseFloat(String(value || "").replace(",", "."));
-    return isFinite(n) ? n : 0;
-  }
+  var N = window.FacturenNumbers;
+  var ZERO = { units: 0n, places: 0 };
 
-  function formatted(value) {
-    return value.toLocaleString(document.documentElement.lang || "nl", {
-      minimumFractionDigits: 2, maximumFractionDigits: 2
-    });
+  // A field's number (empty: zero); null when what is typed is no number (the field says so).
+  function number(input) {
+    if (N.isEmpty(input.value)) { input.removeAttribute("aria-invalid"); return ZERO; }
+    var value = N.parse(input.value);
+    if (value) { input.removeAttribute("aria-invalid"); } else { input.setAttribute("aria-invalid", "true"); }
+    return value;
   }
 
   function field(row, name) {
@@ -24,18 +24,21 @@
     return data ? JSON.parse(data.textContent) : { products: {}, customers: {} };
   }
 
+  // Hours x rate per line, rounded half up to cents as the server does; exact (BigInt).
   function refreshTotals(form) {
-    var total = 0;
+    var total = 0n;
+    var complete = true;
     form.querySelectorAll("[data-line]").forEach(function (row) {
       var cell = row.querySelector("[data-line-total]");
       if (!cell || row.hidden) { return; }
-      var amount = number(field(row, "quantity").value) * number(field(row, "unit_price").value);
-      amount = Math.round(amount * 100) / 100;
-      cell.textContent = formatted(amount);
-      total += amount;
+      var quantity = number(field(row, "quantity"));
+      var price = number(field(row, "unit_price"));
+      var cents = quantity && price ? N.toCents(N.multiply(quantity, price)) : null;
+      cell.textContent = cents === null ? "\u2014" : N.formatCents(cents);
+      if (cents === null) { complete = false; } else { total += cents; }
     });
     var totalCell = form.querySelector("[data-order-total]");
-    if (totalCell) { totalCell.textContent = formatted(total); }
+    if (totalCell) { totalCell.textContent = complete ? N.formatCents(total) : "\u2014"; }
   }
 
   function currentCustomer(form) {

@@ -67,9 +67,10 @@ def test_wrong_credentials_show_a_clear_message_and_store_nothing(
     assert response.status_code == 200
     assert message in page
     assert not Connection.objects.filter(organization=org_a).exists()
-    # The codes typed are not sent back into the page.
+    # Security code 1 is never sent back into the page; code 2 only when it was not the
+    # problem (the user need not look it up again).
     assert account["security_code_1"] not in page
-    assert account["security_code_2"] not in page
+    assert (account["security_code_2"] in page) == ("security_code_2" not in changes)
 
 
 def test_user_without_api_rights(client_a, org_a, ebh):
@@ -139,3 +140,16 @@ def test_reconnecting_replaces_the_codes(client_a, org_a, account, ebh):
     connection = Connection.objects.get(organization=org_a)
     assert connection.credential("username") == other["username"]
     assert connection.configured_at is None
+
+
+def test_a_refusal_about_code_1_keeps_the_typed_code_2_but_never_code_1(client_a, account):
+    page = _post(client_a, account, security_code_1="0" * 32).content.decode()
+    assert "De gebruikersnaam of beveiligingscode 1 is onjuist" in page
+    assert f'value="{account["security_code_2"]}"' in page
+    assert "0" * 32 not in page and account["security_code_1"] not in page
+
+
+def test_a_refusal_about_code_2_clears_it(client_a, account):
+    wrong = "00000000-0000-0000-0000-000000000000"
+    page = _post(client_a, account, security_code_2=wrong).content.decode()
+    assert "Beveiligingscode 2 is onjuist" in page and wrong not in page

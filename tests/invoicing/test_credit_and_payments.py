@@ -59,7 +59,7 @@ def test_partial_then_full_payment(client_a, org_a, user_a):
     client_a.post(url, {"amount": "200", "date": "2026-03-06"})  # more than open: refused
     invoice.refresh_from_db()
     assert invoice.amount_paid == D("21.00")
-    client_a.post(url, {"amount": "100.00", "date": "2026-03-06"})
+    client_a.post(url, {"amount": "100,00", "date": "2026-03-06"})
     invoice.refresh_from_db()
     assert invoice.status == "paid" and invoice.payments.count() == 2
 

@@ -24,9 +24,9 @@ def _data(supplier, **overrides):
         "supplier": supplier.pk, "supplier_invoice_number": "INV-778",
         "invoice_date": "2026-03-01", "due_date": "2026-03-31", "description": "Verf",
         "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0",
-        "lines-0-description": "Verf", "lines-0-vat_rate": "21", "lines-0-net_amount": "100.10",
-        "lines-1-description": "Boek", "lines-1-vat_rate": "9", "lines-1-net_amount": "20.00",
-        "lines-2-description": "Kwast", "lines-2-vat_rate": "21", "lines-2-net_amount": "0.05",
+        "lines-0-description": "Verf", "lines-0-vat_rate": "21", "lines-0-net_amount": "100,10",
+        "lines-1-description": "Boek", "lines-1-vat_rate": "9", "lines-1-net_amount": "20,00",
+        "lines-2-description": "Kwast", "lines-2-vat_rate": "21", "lines-2-net_amount": "0,05",
     }
     data.update(overrides)
     return data

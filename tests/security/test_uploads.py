@@ -39,7 +39,7 @@ def _purchase_form(supplier, attachment) -> dict:
     return {
         "supplier": supplier.pk, "supplier_invoice_number": "INV-1", "invoice_date": "2026-03-01",
         "due_date": "2026-03-31", "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0",
-        "lines-0-vat_rate": "21", "lines-0-net_amount": "10.00", "attachment": attachment,
+        "lines-0-vat_rate": "21", "lines-0-net_amount": "10,00", "attachment": attachment,
     }
 
 

@@ -29,7 +29,7 @@ def _form(customer, lines=(), **fields) -> dict:
     return data
 
 
-def _line(kind="hours", description="Schilderwerk", quantity="3,5", price="52.50", **extra):
+def _line(kind="hours", description="Schilderwerk", quantity="3,5", price="52,50", **extra):
     return {"kind": kind, "description": description, "quantity": quantity,
             "unit_price": price, "unit": "", "vat_rate": "21", "product": "", **extra}
 
@@ -38,7 +38,7 @@ def _line(kind="hours", description="Schilderwerk", quantity="3,5", price="52.50
 def test_create_with_hours_and_material_lines(client_a, org_a, user_a):
     customer = make_customer(org_a, address="Lindenlaan 4", postcode="1234 AB", city="Zeist")
     product = make_product(org_a, description="Grondverf", unit_price=Decimal("34.95"))
-    data = _form(customer, [_line(), _line("material", "Grondverf", "2", "34.95",
+    data = _form(customer, [_line(), _line("material", "Grondverf", "2", "34,95",
                                            product=str(product.pk))],
                  assigned_to=str(user_a.pk))
     response = client_a.post(reverse("workorders:workorder_create"), data)
