@@ -156,7 +156,7 @@ def _saved(client, customer, **overrides) -> SalesInvoice:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("typed", ["", "1", "0,854847", "0.854847"])
+@pytest.mark.parametrize("typed", ["", "1", "0,854847"])
 def test_the_ecb_rate_of_the_invoice_date_is_proposed(client_a, org_a, typed):
     invoice = _saved(client_a, make_customer(org_a), currency="usd", exchange_rate=typed)
     assert (invoice.currency, invoice.exchange_rate) == ("USD", Decimal("0.854847"))
