@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from connections.models import Connection
 from ebh_sync.hints import hint_for
-from ebh_sync.models import SyncJob
+from ebh_sync.models import SyncEvent, SyncJob
 
 ENDED = gettext_lazy("The connection with e-Boekhouden.nl was ended before it was sent.")
 ENDED_HINT = gettext_lazy("Connect e-Boekhouden.nl again, then retry.")
@@ -24,6 +26,7 @@ class Badge:
     detail: str = ""  # shown under the invoice's header when something needs the user
     url: str = ""
     link_label: str = ""
+    retry_url: str = ""  # a POST that queues a failed booking again, offered on the invoice
 
 
 def error_link(organization) -> tuple[str, int]:
@@ -57,6 +60,7 @@ def badge_for_job(job: SyncJob | None) -> Badge:
             detail=_("Booking in e-Boekhouden.nl failed (%(reason)s). %(hint)s")
             % {"reason": reason, "hint": hint_for(job.last_error_code)},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if state == SyncJob.State.CANCELLED:
         return Badge(
@@ -64,6 +68,7 @@ def badge_for_job(job: SyncJob | None) -> Badge:
             detail=_("Not booked in e-Boekhouden.nl: %(reason)s %(hint)s")
             % {"reason": ENDED, "hint": ENDED_HINT},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if state == SyncJob.State.PAUSED:
         return Badge(
@@ -91,6 +96,7 @@ def _work_order_badge(job: SyncJob) -> Badge:
                      "%(hint)s") % {"number": number, "reason": reason,
                                     "hint": hint_for(job.last_error_code)},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if job.state == SyncJob.State.CANCELLED:
         return Badge(
@@ -98,6 +104,7 @@ def _work_order_badge(job: SyncJob) -> Badge:
             detail=_("Invoice %(number)s was not created in e-Boekhouden.nl: %(reason)s "
                      "%(hint)s") % {"number": number, "reason": ENDED, "hint": ENDED_HINT},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if job.state == SyncJob.State.PAUSED:
         return Badge(
@@ -131,18 +138,28 @@ def invoice_badges(kind: str, invoices) -> dict[int, Badge]:
 
 
 def errors_for(organization):
+    """Foutmeldingen: with the time of each job's latest attempt (or the user's retry)."""
+    latest = SyncEvent.objects.filter(job=OuterRef("pk")).order_by("-at", "-id").values("at")
     return (
         SyncJob.objects.for_organization(organization)
-        .needing_attention()
+        .for_error_list()
+        .annotate(last_attempt_at=Coalesce(Subquery(latest[:1]), "updated_at"))
         .select_related("sales_invoice", "purchase_invoice__supplier", "work_order__customer")
-        .order_by("-updated_at", "-id")
+        .order_by("-last_attempt_at", "-id")
     )
 
 
+REQUEUED_HINT = gettext_lazy("Queued again: it leaves this list once it is booked.")
+
+
 def hinted(jobs):
-    """Give each job the ``reason`` and ``hint`` the error list shows."""
+    """Give each job the ``reason`` and ``hint`` the error list shows, and ``requeued`` for
+    the ones sent again that wait for their turn."""
     for job in jobs:
-        if job.state == SyncJob.State.CANCELLED:
+        job.requeued = job.state not in SyncJob.NEEDS_ATTENTION
+        if job.requeued:
+            job.reason, job.hint = job.last_error, str(REQUEUED_HINT)
+        elif job.state == SyncJob.State.CANCELLED:
             job.reason, job.hint = str(ENDED), str(ENDED_HINT)
         else:
             job.reason, job.hint = job.last_error, hint_for(job.last_error_code)
