@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "connections.context_processors.connection_banner",
+                "ebh_sync.context_processors.sync_notices",
             ],
         },
     },

@@ -245,14 +245,21 @@ def _export_documents(organization, *, date_from, date_to, kind: str):
 
 
 @transaction.atomic
-def export_create(*, organization, user, date_from, date_to, kind: str = "all") -> ExportBatch:
-    """Book every finalized invoice of the period that is not booked yet, as one batch."""
+def export_create(
+    *, organization, user, date_from, date_to, kind: str = "all",
+    selected: list[str] | None = None,
+) -> ExportBatch:
+    """Book every finalized invoice of the period that is not booked yet, as one batch; with
+    ``selected`` ("s<id>" sales, "p<id>" purchase keys) only those of them."""
     connection = active_connection(organization)
     if connection is None:
         raise ExportError("not connected")
     sales, purchases = _export_documents(
         organization, date_from=date_from, date_to=date_to, kind=kind
     )
+    if selected is not None:
+        sales = [invoice for invoice in sales if f"s{invoice.pk}" in selected]
+        purchases = [invoice for invoice in purchases if f"p{invoice.pk}" in selected]
     batch = ExportBatch.objects.create(
         organization=organization, created_by=user, selected=len(sales) + len(purchases)
     )
