@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import ngettext
 
-from connections.models import Connection
+from connections.models import Connection, ConnectionEvent
 from ebh_sync.engine import log_event
 from ebh_sync.models import (
     ExportBatch,
@@ -205,6 +206,12 @@ def connection_resume(*, connection: Connection) -> int:
     resumed = SyncJob.objects.filter(connection=connection, state=SyncJob.State.PAUSED).update(
         state=SyncJob.State.PENDING, next_attempt_at=timezone.now(), updated_at=timezone.now()
     )
+    last = ConnectionEvent.objects.filter(connection=connection).first()
+    if last is not None and last.action == ConnectionEvent.Action.PAUSED:
+        ConnectionEvent.objects.create(
+            connection=connection, action=ConnectionEvent.Action.RESUMED,
+            reason=ngettext("%(count)s booking queued again", "%(count)s bookings queued again",
+                            resumed) % {"count": resumed})
     if resumed:
         publish_drain(connection.pk)
     return resumed
