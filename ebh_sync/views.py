@@ -20,10 +20,11 @@ def errors(request):
     page = Paginator(selectors.errors_for(request.organization), 50).get_page(
         request.GET.get("page")
     )
-    selectors.hinted(page.object_list)
+    jobs = selectors.hinted(page.object_list)
+    retryable = any(job.state in services.RETRYABLE_STATES for job in jobs)
     return render(
         request, "ebh_sync/errors.html",
-        {"page": page, "settings_section": "connections"},
+        {"page": page, "retryable": retryable, "settings_section": "connections"},
     )
 
 

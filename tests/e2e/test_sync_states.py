@@ -93,3 +93,24 @@ def test_a_refused_booking_retried_from_the_invoice_page_is_queued_again(
     page.goto(f"/invoices/{draft.pk}/")
     reload_until(page, lambda: booked_badge(page))
     expect(page.get_by_test_id("nav-error-count")).to_have_count(0)
+
+
+def test_configure_errors_are_summarized_at_the_top_with_links_to_the_fields(
+    page, shot, stack, sandbox
+):
+    _user, organization, _customer = business_with_customer(page)
+    connect_with_services(organization, sandbox)
+    open_connections(page)
+    page.get_by_role("link", name="Configureer koppeling").click()
+    page.get_by_label("Als factuur in de factuurmodule van e-Boekhouden.nl").check()
+    page.get_by_label("Factuursjabloon").fill("")
+    page.get_by_role("button", name="Koppeling opslaan").click()
+
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("De koppeling is niet opgeslagen")
+    assert page.evaluate("window.scrollY") < 200  # the page starts at the summary
+    shot(page, "configure-error-summary")
+    summary.get_by_role("link", name=re.compile("Factuursjabloon")).click()
+    expect(page).to_have_url(re.compile("#id_invoice_template$"))
+    expect(page.get_by_label("Factuursjabloon")).to_be_in_viewport()

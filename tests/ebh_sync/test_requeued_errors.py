@@ -23,6 +23,7 @@ def test_a_retried_booking_stays_listed_as_queued_again_until_it_is_booked(
     assert 'data-testid="requeued">opnieuw in de wachtrij<' in page
     assert job.invoice_number in page
     assert "Alle boekingen zijn gelukt" not in page
+    assert "Selectie opnieuw proberen" not in page  # nothing in the list to retry
 
     linked.sandbox.set_settings(closed_until="")
     drain_connection(linked.connection.pk)
