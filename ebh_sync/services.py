@@ -12,7 +12,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import ngettext
 
 from connections.models import Connection, ConnectionEvent
 from ebh_sync.engine import log_event
@@ -208,10 +207,10 @@ def connection_resume(*, connection: Connection) -> int:
     )
     last = ConnectionEvent.objects.filter(connection=connection).first()
     if last is not None and last.action == ConnectionEvent.Action.PAUSED:
+        # Staff read the log in the admin: plain words, not the language of whoever resumed.
         ConnectionEvent.objects.create(
             connection=connection, action=ConnectionEvent.Action.RESUMED,
-            reason=ngettext("%(count)s booking queued again", "%(count)s bookings queued again",
-                            resumed) % {"count": resumed})
+            reason=f"paused bookings queued again: {resumed}")
     if resumed:
         publish_drain(connection.pk)
     return resumed

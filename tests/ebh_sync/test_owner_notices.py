@@ -66,7 +66,7 @@ def test_the_sync_log_records_pauses_and_resumes(linked, django_capture_on_commi
     events = list(ConnectionEvent.objects.filter(connection=linked.connection)
                   .order_by("at", "id").values_list("action", "reason"))
     assert events == [("paused", "E001.1: password"),
-                      ("resumed", "0 boekingen opnieuw in de wachtrij")]
+                      ("resumed", "paused bookings queued again: 0")]
 
 
 @pytest.mark.django_db
