@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
                 "connections.context_processors.connection_banner",
+                "ebh_sync.context_processors.sync_notices",
             ],
         },
     },
@@ -122,7 +123,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Web, worker and beat are separate processes: the sync's wake-up mark must be one they
+    # all see (a per-process LocMemCache kept the web's mark set after the worker cleared its
+    # own, so new bookings waited for the sweeper). A directory under var/ is shared.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # Authentication
 AUTH_USER_MODEL = "accounts.User"

@@ -293,9 +293,10 @@ class LedgerForm(forms.Form):
                 if kind == LedgerOverride.Kind.PURCHASE]
 
     def has_other_overrides(self) -> bool:
-        """Open the per-rate section when one of its fields (not the 9 % one) is in use."""
+        """Open the per-rate section when one of its fields (not the 9 % one) is in use, or
+        has an error (the error summary links to it)."""
         fields = [*self.sales_override_fields(), *self.purchase_override_fields()]
-        return any(field.value() for field in fields)
+        return any(field.value() or field.errors for field in fields)
 
     def overrides(self) -> list[tuple[str, str, str]]:
         return [

@@ -276,3 +276,47 @@ class LedgerOverride(models.Model):
     def vat_label(self) -> str:
         codes = SALES_VAT_CODES if self.kind == self.Kind.SALES else PURCHASE_VAT_CODES
         return str(dict(codes).get(self.vat_code, self.vat_code))
+
+
+class ConnectionEvent(models.Model):
+    """The sync log's record of a connection stopping and starting again (no booking of its
+    own: a pause stops all of them). Staff read it in the admin."""
+
+    class Action(models.TextChoices):
+        PAUSED = "paused", _("Paused: action needed")
+        RESUMED = "resumed", _("Resumed")
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("connection event")
+        verbose_name_plural = _("connection events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+
+class OwnerNotice(OrganizationOwnedModel):
+    """When the owners were last emailed that bookings stopped, per cause: at most one email
+    a day each, however often the cause recurs."""
+
+    class Cause(models.TextChoices):
+        ACTION_NEEDED = "action_needed", _("The connection needs action")
+        FAILING = "failing", _("Bookings fail")
+
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+    last_sent_at = models.DateTimeField(_("last sent"))
+
+    class Meta:
+        verbose_name = _("owner notice")
+        verbose_name_plural = _("owner notices")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "cause"], name="owner_notice_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.cause} {self.last_sent_at:%Y-%m-%d %H:%M}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,14 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization
 from connections import signals
-from connections.models import Connection, InvoiceMode, LedgerOverride
+from connections.models import (
+    Connection,
+    ConnectionEvent,
+    InvoiceMode,
+    LedgerOverride,
+    OwnerNotice,
+)
+from connections.notices import owners_notify
 
 if TYPE_CHECKING:
     from ebh_sync.client import (
@@ -352,6 +360,10 @@ def connection_mark_action_needed(*, connection: Connection, reason: str) -> Con
         connection.status = Connection.Status.ACTION_NEEDED
         connection.status_reason = reason[:300]
         connection.save(update_fields=["status", "status_reason", "updated_at"])
+        ConnectionEvent.objects.create(
+            connection=connection, action=ConnectionEvent.Action.PAUSED, reason=reason[:300])
+        owners_notify(organization=connection.organization,
+                      cause=OwnerNotice.Cause.ACTION_NEEDED, path=reverse("connections:overview"))
     return connection
 
 

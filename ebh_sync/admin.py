@@ -4,6 +4,7 @@ error code and state. Read-only: changes go through the product's retry and expo
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from connections.models import ConnectionEvent
 from ebh_sync.models import (
     ArticleLink,
     ExportBatch,
@@ -123,3 +124,14 @@ class ReconciliationReportAdmin(ReadOnlyAdmin):
                     "created_at"]
     list_filter = ["state"]
     search_fields = ["organization__name"]
+
+
+@admin.register(ConnectionEvent)
+class ConnectionEventAdmin(ReadOnlyAdmin):
+    """Part of the sync log: when a connection paused (action needed) and resumed."""
+
+    list_display = ["at", "connection", "action", "reason"]
+    list_filter = ["action", ("at", admin.DateFieldListFilter)]
+    search_fields = ["connection__organization__name", "reason"]
+    date_hierarchy = "at"
+    list_select_related = ["connection__organization"]

@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from connections.models import Connection
+from connections.models import Connection, OwnerNotice
+from connections.notices import owners_notify
 from connections.services import (
     administration_key,
     connection_credentials,
@@ -141,6 +143,12 @@ def mark_invoice_created(job: SyncJob, number: str, *, how: str = "booked",
 def mark_failed(job: SyncJob, code: str, message: str) -> None:
     _update(job, state=SyncJob.State.FAILED, last_error_code=code[:20], last_error=message[:500])
     log_event(job, "failed", code, message)
+    # Bookings that used to go through stopped: tell the owners (at most daily). A first
+    # booking that fails is the set-up, which the user is looking at anyway.
+    booked = SyncJob.objects.filter(connection_id=job.connection_id, state=SyncJob.State.BOOKED)
+    if booked.exists():
+        owners_notify(organization=job.organization, cause=OwnerNotice.Cause.FAILING,
+                      path=reverse("ebh_sync:errors"))
 
 
 def backoff_delay(attempts: int) -> datetime.timedelta:

@@ -35,6 +35,14 @@ class ExportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     kind = forms.ChoiceField(label=_("Invoices"), choices=KIND_CHOICES, initial="all")
+    # Set when the page listed the period's invoices: then only the checked ones are booked.
+    picked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    invoices = forms.MultipleChoiceField(label=_("Invoices to book"), required=False)
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        self.fields["invoices"].choices = [(row.key, row.number) for row in self.candidates]
 
     def clean(self):
         cleaned = super().clean()
@@ -43,7 +51,13 @@ class ExportForm(forms.Form):
             raise forms.ValidationError(_("The start date must lie before the end date."))
         if start and end and end - start > datetime.timedelta(days=3 * 366):
             raise forms.ValidationError(_("Export at most three years at a time."))
+        if cleaned.get("picked") and not cleaned.get("invoices"):
+            raise forms.ValidationError(_("Tick the invoices to book."))
         return cleaned
+
+    def selection(self) -> list[str] | None:
+        """The ticked invoices' keys, or None for "every unbooked invoice of the period"."""
+        return self.cleaned_data["invoices"] if self.cleaned_data.get("picked") else None
 
 
 class ConflictChoiceForm(forms.Form):

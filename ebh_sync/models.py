@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +23,18 @@ class SyncJobQuerySet(OrganizationQuerySet):
     def needing_attention(self):
         """Refused or given up, stopped by a disconnect, or in doubt beyond what GetMutaties
         can show: each waits for the user."""
-        return self.filter(state__in=[SyncJob.State.FAILED, SyncJob.State.CANCELLED,
-                                      SyncJob.State.DOUBT])
+        return self.filter(state__in=SyncJob.NEEDS_ATTENTION)
+
+    def requeued(self):
+        """Sent again by the user (retry, or "book it now") and not booked yet: Foutmeldingen
+        keeps showing them as queued again until they are booked or fail again."""
+        asked = SyncEvent.objects.filter(job=OuterRef("pk"), action__in=SyncEvent.USER_REQUEUES)
+        waiting = [SyncJob.State.PENDING, SyncJob.State.SENDING, SyncJob.State.PAUSED]
+        return self.filter(state__in=waiting).filter(Exists(asked))
+
+    def for_error_list(self):
+        """What Foutmeldingen lists: the jobs waiting for the user and those it sent again."""
+        return self.needing_attention() | self.requeued()
 
 
 class SyncJob(OrganizationOwnedModel):
@@ -46,6 +56,8 @@ class SyncJob(OrganizationOwnedModel):
         # Sent without an answer, and GetMutaties cannot show whether it arrived: a person
         # looks in e-Boekhouden and decides (book it now, or it is already there).
         DOUBT = "doubt", _("Needs a decision")
+
+    NEEDS_ATTENTION = (State.FAILED, State.CANCELLED, State.DOUBT)
 
     connection = models.ForeignKey(
         "connections.Connection", on_delete=models.PROTECT, related_name="sync_jobs"
@@ -136,6 +148,8 @@ class SyncEvent(models.Model):
     # Each of these events stands for one look-up call (GetMutaties, or GetFacturen for a
     # work order invoice): the budget of 5,000 GetMutaties calls a month is counted from them.
     LOOKUP_ACTIONS = ("reconciled", "looked_up")
+    # The user's actions that send a job again (ebh_sync.services).
+    USER_REQUEUES = ("retry_requested", "decided_book")
 
     job = models.ForeignKey(SyncJob, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("time"), default=timezone.now)

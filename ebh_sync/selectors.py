@@ -6,14 +6,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from connections.models import Connection
 from ebh_sync.hints import hint_for
-from ebh_sync.models import SyncJob
+from ebh_sync.models import SyncEvent, SyncJob
+from invoicing.models import InvoiceStatus, PurchaseInvoice, PurchaseStatus, SalesInvoice
 from invoicing.money import ZERO, totals_per_rate
 from invoicing.vat import sales_rate
 
@@ -29,6 +31,7 @@ class Badge:
     detail: str = ""  # shown under the invoice's header when something needs the user
     url: str = ""
     link_label: str = ""
+    retry_url: str = ""  # a POST that queues a failed booking again, offered on the invoice
 
 
 def error_link(organization) -> tuple[str, int]:
@@ -62,6 +65,7 @@ def badge_for_job(job: SyncJob | None) -> Badge:
             detail=_("Booking in e-Boekhouden.nl failed (%(reason)s). %(hint)s")
             % {"reason": reason, "hint": hint_for(job.last_error_code)},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if state == SyncJob.State.CANCELLED:
         return Badge(
@@ -69,6 +73,7 @@ def badge_for_job(job: SyncJob | None) -> Badge:
             detail=_("Not booked in e-Boekhouden.nl: %(reason)s %(hint)s")
             % {"reason": ENDED, "hint": ENDED_HINT},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if state == SyncJob.State.PAUSED:
         return Badge(
@@ -96,6 +101,7 @@ def _work_order_badge(job: SyncJob) -> Badge:
                      "%(hint)s") % {"number": number, "reason": reason,
                                     "hint": hint_for(job.last_error_code)},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if job.state == SyncJob.State.CANCELLED:
         return Badge(
@@ -103,6 +109,7 @@ def _work_order_badge(job: SyncJob) -> Badge:
             detail=_("Invoice %(number)s was not created in e-Boekhouden.nl: %(reason)s "
                      "%(hint)s") % {"number": number, "reason": ENDED, "hint": ENDED_HINT},
             url=reverse("ebh_sync:errors"), link_label=_("Error messages"),
+            retry_url=reverse("ebh_sync:retry", args=[job.pk]),
         )
     if job.state == SyncJob.State.PAUSED:
         return Badge(
@@ -205,18 +212,28 @@ def _module_row(job: SyncJob) -> ModuleInvoiceRow:
 
 
 def errors_for(organization):
+    """Foutmeldingen: with the time of each job's latest attempt (or the user's retry)."""
+    latest = SyncEvent.objects.filter(job=OuterRef("pk")).order_by("-at", "-id").values("at")
     return (
         SyncJob.objects.for_organization(organization)
-        .needing_attention()
+        .for_error_list()
+        .annotate(last_attempt_at=Coalesce(Subquery(latest[:1]), "updated_at"))
         .select_related("sales_invoice", "purchase_invoice__supplier", "work_order__customer")
-        .order_by("-updated_at", "-id")
+        .order_by("-last_attempt_at", "-id")
     )
 
 
+REQUEUED_HINT = gettext_lazy("Queued again: it leaves this list once it is booked.")
+
+
 def hinted(jobs):
-    """Give each job the ``reason`` and ``hint`` the error list shows."""
+    """Give each job the ``reason`` and ``hint`` the error list shows, and ``requeued`` for
+    the ones sent again that wait for their turn."""
     for job in jobs:
-        if job.state == SyncJob.State.CANCELLED:
+        job.requeued = job.state not in SyncJob.NEEDS_ATTENTION
+        if job.requeued:
+            job.reason, job.hint = job.last_error, str(REQUEUED_HINT)
+        elif job.state == SyncJob.State.CANCELLED:
             job.reason, job.hint = str(ENDED), str(ENDED_HINT)
         else:
             job.reason, job.hint = job.last_error, hint_for(job.last_error_code)
@@ -306,3 +323,86 @@ def cost_centre_choices(organization) -> list[tuple[int, str]]:
     """The cost-centre provider registered with invoicing: (id, "Parent › Child")."""
     connection = _configured_connection(organization)
     return connection.cost_centre_choices() if connection is not None else []
+
+
+# --- invoices finalized while not connected (never booked) -----------------------------------
+
+
+def never_sent(organization):
+    """Finalized sales invoices and registered purchase invoices without any booking: made
+    before the connection existed (or while it was not configured), so nothing queued them.
+    Two querysets: (sales, purchases)."""
+    sales = (SalesInvoice.objects.for_organization(organization)
+             .exclude(status=InvoiceStatus.DRAFT).filter(sync_job__isnull=True))
+    purchases = (PurchaseInvoice.objects.for_organization(organization)
+                 .exclude(status=PurchaseStatus.DRAFT).filter(sync_job__isnull=True))
+    return sales, purchases
+
+
+def never_sent_count(organization) -> int:
+    """How many invoices the connections page and the invoice list offer to book; 0 while
+    there is no connection that can book them."""
+    connection = Connection.objects.for_organization(organization).first()
+    if connection is None or not connection.can_sync:
+        return 0
+    sales, purchases = never_sent(organization)
+    return sales.count() + purchases.count()
+
+
+def error_count(organization) -> int:
+    """The number next to "Instellingen" in the navigation: the Foutmeldingen waiting."""
+    return SyncJob.objects.for_organization(organization).needing_attention().count()
+
+
+@dataclass(frozen=True)
+class ExportCandidate:
+    """One invoice the export offers: ``key`` is "s<id>" (sales) or "p<id>" (purchase)."""
+
+    key: str
+    number: str
+    date: object
+    party: str
+    amount: object
+    currency: str
+    state: str
+
+
+def export_candidates(organization, *, date_from, date_to, kind: str) -> list[ExportCandidate]:
+    """The period's finalized invoices that are not booked and not on their way: never sent,
+    failed or stopped. The export lists them, each with a checkbox."""
+    open_states = [SyncJob.State.FAILED, SyncJob.State.CANCELLED]
+    waiting = Q(sync_job__isnull=True) | Q(sync_job__state__in=open_states)
+    rows = []
+    if kind in ("all", "sales"):
+        sales = (SalesInvoice.objects.for_organization(organization)
+                 .exclude(status=InvoiceStatus.DRAFT).filter(waiting)
+                 .filter(issue_date__range=(date_from, date_to))
+                 .select_related("customer", "sync_job").order_by("issue_date", "id"))
+        rows += [ExportCandidate(f"s{i.pk}", i.number, i.issue_date, i.customer.name,
+                                 i.gross_total_eur, "EUR", _candidate_state(i)) for i in sales]
+    if kind in ("all", "purchase"):
+        purchases = (PurchaseInvoice.objects.for_organization(organization)
+                     .exclude(status=PurchaseStatus.DRAFT).filter(waiting)
+                     .filter(invoice_date__range=(date_from, date_to))
+                     .select_related("supplier", "sync_job").order_by("invoice_date", "id"))
+        rows += [ExportCandidate(f"p{i.pk}", i.supplier_invoice_number, i.invoice_date,
+                                 i.supplier.name, i.gross_total, "EUR",
+                                 _candidate_state(i)) for i in purchases]
+    return rows
+
+
+def _candidate_state(invoice) -> str:
+    job = getattr(invoice, "sync_job", None)
+    return str(job.get_state_display()) if job is not None else _("never sent")
+
+
+def never_sent_period(organization) -> tuple | None:
+    """(first date, last date, keys) of the invoices never sent, or None when there are none:
+    what the export preselects when the user follows "Book them"."""
+    sales, purchases = never_sent(organization)
+    dated = [(i.issue_date, f"s{i.pk}") for i in sales.only("pk", "issue_date")]
+    dated += [(i.invoice_date, f"p{i.pk}") for i in purchases.only("pk", "invoice_date")]
+    if not dated:
+        return None
+    dates = [date for date, _key in dated]
+    return min(dates), max(dates), [key for _date, key in dated]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from connections.models import Connection
+from connections.models import Connection, ConnectionEvent
 from ebh_sync.engine import log_event
 from ebh_sync.models import (
     ExportBatch,
@@ -205,6 +205,12 @@ def connection_resume(*, connection: Connection) -> int:
     resumed = SyncJob.objects.filter(connection=connection, state=SyncJob.State.PAUSED).update(
         state=SyncJob.State.PENDING, next_attempt_at=timezone.now(), updated_at=timezone.now()
     )
+    last = ConnectionEvent.objects.filter(connection=connection).first()
+    if last is not None and last.action == ConnectionEvent.Action.PAUSED:
+        # Staff read the log in the admin: plain words, not the language of whoever resumed.
+        ConnectionEvent.objects.create(
+            connection=connection, action=ConnectionEvent.Action.RESUMED,
+            reason=f"paused bookings queued again: {resumed}")
     if resumed:
         publish_drain(connection.pk)
     return resumed
@@ -245,14 +251,21 @@ def _export_documents(organization, *, date_from, date_to, kind: str):
 
 
 @transaction.atomic
-def export_create(*, organization, user, date_from, date_to, kind: str = "all") -> ExportBatch:
-    """Book every finalized invoice of the period that is not booked yet, as one batch."""
+def export_create(
+    *, organization, user, date_from, date_to, kind: str = "all",
+    selected: list[str] | None = None,
+) -> ExportBatch:
+    """Book every finalized invoice of the period that is not booked yet, as one batch; with
+    ``selected`` ("s<id>" sales, "p<id>" purchase keys) only those of them."""
     connection = active_connection(organization)
     if connection is None:
         raise ExportError("not connected")
     sales, purchases = _export_documents(
         organization, date_from=date_from, date_to=date_to, kind=kind
     )
+    if selected is not None:
+        sales = [invoice for invoice in sales if f"s{invoice.pk}" in selected]
+        purchases = [invoice for invoice in purchases if f"p{invoice.pk}" in selected]
     batch = ExportBatch.objects.create(
         organization=organization, created_by=user, selected=len(sales) + len(purchases)
     )

@@ -20,10 +20,11 @@ def errors(request):
     page = Paginator(selectors.errors_for(request.organization), 50).get_page(
         request.GET.get("page")
     )
-    selectors.hinted(page.object_list)
+    jobs = selectors.hinted(page.object_list)
+    retryable = any(job.state in services.RETRYABLE_STATES for job in jobs)
     return render(
         request, "ebh_sync/errors.html",
-        {"page": page, "settings_section": "connections"},
+        {"page": page, "retryable": retryable, "settings_section": "connections"},
     )
 
 
@@ -88,13 +89,51 @@ def retry_bulk(request):
     return redirect("ebh_sync:errors")
 
 
+def _export_data(request):
+    """What the export form is bound to: the POST; or, on "Show invoices" (a GET with the
+    period), the period with all its invoices ticked; or, following "Book them" from the
+    notice (?unbooked=1), the period of the invoices never sent with just those ticked."""
+    if request.method == "POST":
+        return request.POST
+    if request.GET.get("unbooked"):
+        period = selectors.never_sent_period(request.organization)
+        if period is None:
+            return None
+        return {"date_from": period[0].isoformat(), "date_to": period[1].isoformat(),
+                "kind": "all", "picked": True, "invoices": period[2]}
+    if "date_from" not in request.GET:
+        return None
+    data = request.GET.copy()
+    data["picked"] = "1"
+    return data
+
+
+def _export_form(request) -> ExportForm:
+    data = _export_data(request)
+    if data is None:
+        return ExportForm()
+    # The period decides which invoices the form lists (and accepts).
+    period = ExportForm({name: data.get(name) for name in ("date_from", "date_to", "kind")})
+    if not period.is_valid():
+        return ExportForm(data)
+    candidates = selectors.export_candidates(
+        request.organization, date_from=period.cleaned_data["date_from"],
+        date_to=period.cleaned_data["date_to"], kind=period.cleaned_data["kind"])
+    if request.method == "GET" and "invoices" not in data:
+        data = {**data.dict(), "invoices": [row.key for row in candidates],
+                "picked": bool(candidates)}
+    return ExportForm(data, candidates=candidates)
+
+
 @owner_required
 def export(request):
-    form = ExportForm(request.POST or None)
+    form = _export_form(request)
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.export_create(
-                organization=request.organization, user=request.user, **form.cleaned_data
+                organization=request.organization, user=request.user,
+                date_from=form.cleaned_data["date_from"], date_to=form.cleaned_data["date_to"],
+                kind=form.cleaned_data["kind"], selected=form.selection(),
             )
         except services.ExportError:
             messages.error(request, _("Connect e-Boekhouden.nl first, then export."))

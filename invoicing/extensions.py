@@ -2,7 +2,8 @@
 
 The accounting link registers a badge provider: a function ``(kind, invoices) -> {id: badge}``
 with ``kind`` "sales" or "purchase" (or "work_order": work order pages use the same hook for
-the invoice a work order becomes); a badge has ``label``, ``css`` and ``title``. Pages show
+the invoice a work order becomes); a badge has ``label``, ``css`` and ``title`` (and, to
+show under the header, ``detail``, a link ``url`` and a POST ``retry_url``). Pages show
 the badges next to the document's own status, fetched once per page."""
 
 from collections.abc import Callable, Iterable

@@ -20,3 +20,13 @@
     }
   });
 })();
+
+// The configure page reloads at its top after a refused save: move the focus to the summary of
+// what to fix, so keyboard and screen-reader users land on it (its links lead to the fields).
+(function () {
+  "use strict";
+  var summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+})();

@@ -105,6 +105,23 @@ def test_account_that_does_not_exist_in_the_chart_is_refused(client_a, account):
     assert not connection.is_configured
 
 
+def test_refused_save_summarizes_the_errors_at_the_top_with_links_to_the_fields(
+    client_a, account
+):
+    connection = _connect(client_a, account)
+    response = _save(client_a, connection, administration_key(account["security_code_2"]),
+                     sales_contra_account="9999", override_purchase_HOOG_INK_21="9999")
+    page = response.content.decode()
+    summary = page[page.index('id="error-summary"'):page.index("</div>", page.index(
+        'id="error-summary"'))]
+    assert page.index('id="error-summary"') < page.index('<section class="card">')
+    assert 'href="#id_sales_contra_account"' in summary
+    assert 'id="id_sales_contra_account"' in page
+    # An error in the folded per-rate section opens it, so its link leads somewhere visible.
+    assert 'href="#id_override_purchase_HOOG_INK_21"' in summary
+    assert '<details class="card overrides" open>' in page
+
+
 def test_plain_account_with_two_administrations(client_a, ebh):
     account = ebh.add_account(new_username(), administrations=2)
     connection = _connect(client_a, account)
