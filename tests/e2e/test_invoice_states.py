@@ -58,7 +58,7 @@ def test_finalized_emailed_and_partly_credited(page, shot, stack):
     page.get_by_label("Schilderwerk gevel").fill("1")
     page.get_by_role("button", name="Conceptcreditnota maken").click()
     page.get_by_role("link", name="Definitief maken en versturen").click()
-    page.get_by_label("De factuur naar de klant mailen").uncheck()
+    page.get_by_label("De creditnota naar de klant mailen").uncheck()
     page.get_by_role("button", name=exact("Definitief maken")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Creditnota")
     page.get_by_role("link", name=number).first.click()
