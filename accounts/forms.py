@@ -92,18 +92,6 @@ class OrganizationForm(forms.ModelForm):
             raise forms.ValidationError(_("Enter the name of your business."))
         return name
 
-    def clean_vat_id(self) -> str:
-        return self.cleaned_data["vat_id"].replace(" ", "").replace(".", "").upper()
-
-    def clean_iban(self) -> str:
-        return self.cleaned_data["iban"].replace(" ", "").upper()
-
-    def clean_bic(self) -> str:
-        return self.cleaned_data["bic"].replace(" ", "").upper()
-
-    def clean_country(self) -> str:
-        return self.cleaned_data["country"].upper()
-
 
 class NewOrganizationForm(forms.ModelForm):
     class Meta:

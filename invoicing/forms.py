@@ -63,10 +63,6 @@ class TableRowFormSet(forms.BaseFormSet):
             field.widget.attrs.setdefault("aria-label", field.label)
 
 
-def _normalize_vat_id(value: str) -> str:
-    return value.replace(" ", "").replace(".", "").upper()
-
-
 class PartyForm(forms.ModelForm):
     class Meta:
         fields = ["kind", "name", "contact_person", "address", "postcode", "city", "country",
@@ -78,15 +74,6 @@ class PartyForm(forms.ModelForm):
         if not name:
             raise ValidationError(_("Enter a name."))
         return name
-
-    def clean_country(self) -> str:
-        return self.cleaned_data["country"].strip().upper()
-
-    def clean_vat_id(self) -> str:
-        return _normalize_vat_id(self.cleaned_data["vat_id"])
-
-    def clean_iban(self) -> str:
-        return self.cleaned_data["iban"].replace(" ", "").upper()
 
 
 class CustomerForm(PartyForm):

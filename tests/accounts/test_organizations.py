@@ -14,7 +14,7 @@ SETTINGS = reverse("accounts:organization_settings")
 def _settings_data(org, **overrides):
     data = {
         "name": org.name, "address": "Damrak 2", "postcode": "1012 LG", "city": "Amsterdam",
-        "country": "NL", "kvk_number": "12345678", "vat_id": "NL123456789B01",
+        "country": "NL", "kvk_number": "12345678", "vat_id": "NL123456782B01",
         "iban": "NL91 ABNA 0417 1643 00", "bic": "ABNANL2A", "email": "info@alpha.test",
         "phone": "", "payment_term_days": "30", "invoice_number_format": "{year}-{seq:04}",
         "invoice_number_yearly_reset": "on", "default_language": "nl",

@@ -157,7 +157,7 @@ def test_a_deleted_draft_can_be_made_again(org_a, user_a):
     invoicing.invoice_delete_draft(invoice=first)
     done.refresh_from_db()
     assert done.invoice is None and done.awaits_own_invoice
-    org_a.vat_id = "NL123456789B01"
+    org_a.vat_id = "NL123456782B01"
     org_a.save()
     outcome = services.work_order_create_invoice(work_order=done, user=user_a)
     assert outcome.invoice.status == "sent" and outcome.invoice.net_total == Decimal("105.00")
