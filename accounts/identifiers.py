@@ -8,6 +8,7 @@ from stdnum import bic, get_cc_module, iban
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.nl import postcode as nl_postcode
+from stdnum.util import clean
 
 # The VAT prefix differs from the ISO code for Greece only (Northern Ireland's XI is no country).
 VAT_PREFIX = {"GR": "EL"}
@@ -37,7 +38,7 @@ def compact_bic(value: str) -> str:
 def normalize_vat_id(value: str, country: str) -> str:
     """The compact VAT id ("NL004495445B01"), checked with the rules of its country: an EU id by
     its prefix (added when the user left it out), another country's where stdnum knows them."""
-    number = eu_vat.compact(value) if value else ""
+    number = clean(value or "", " -./,").upper().strip()
     if not number:
         return ""
     country = str(country or "").upper()
