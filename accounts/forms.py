@@ -62,7 +62,20 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class OrganizationForm(forms.ModelForm):
+class StoredFormsMixin:
+    """The model stores postcode, VAT id, IBAN and BIC normalized (the first two by country);
+    the form's cleaned data shows those stored values, not the text as typed."""
+
+    NORMALIZED = ("postcode", "vat_id", "iban", "bic")
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name in self.NORMALIZED:
+            if name in self.cleaned_data:
+                self.cleaned_data[name] = getattr(self.instance, name)
+
+
+class OrganizationForm(StoredFormsMixin, forms.ModelForm):
     logo = LogoField(label=_("Logo"), required=False)
 
     class Meta:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import StoredFormsMixin
 from invoicing.models import (
     MAX_DESCRIPTION,
     MAX_LINES,
@@ -63,7 +64,7 @@ class TableRowFormSet(forms.BaseFormSet):
             field.widget.attrs.setdefault("aria-label", field.label)
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(StoredFormsMixin, forms.ModelForm):
     class Meta:
         fields = ["kind", "name", "contact_person", "address", "postcode", "city", "country",
                   "email", "phone", "kvk_number", "vat_id", "iban", "payment_term_days",
