@@ -12,7 +12,7 @@ DEMO_ORGANIZATION = {
     "city": "Amsterdam",
     "country": "NL",
     "kvk_number": "12345678",
-    "vat_id": "NL123456789B01",
+    "vat_id": "NL123456782B01",
     "iban": "NL91ABNA0417164300",
     "bic": "ABNANL2A",
     "email": "info@jansen-schilders.test",

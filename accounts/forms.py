@@ -69,7 +69,20 @@ class SignupForm(forms.Form):
         return cleaned
 
 
-class OrganizationForm(forms.ModelForm):
+class StoredFormsMixin:
+    """The model stores postcode, VAT id, IBAN and BIC normalized (the first two by country);
+    the form's cleaned data shows those stored values, not the text as typed."""
+
+    NORMALIZED = ("postcode", "vat_id", "iban", "bic")
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name in self.NORMALIZED:
+            if name in self.cleaned_data:
+                self.cleaned_data[name] = getattr(self.instance, name)
+
+
+class OrganizationForm(StoredFormsMixin, forms.ModelForm):
     logo = LogoField(label=_("Logo"), required=False)
 
     class Meta:
@@ -99,18 +112,6 @@ class OrganizationForm(forms.ModelForm):
         if not name:
             raise forms.ValidationError(_("Enter the name of your business."))
         return name
-
-    def clean_vat_id(self) -> str:
-        return self.cleaned_data["vat_id"].replace(" ", "").replace(".", "").upper()
-
-    def clean_iban(self) -> str:
-        return self.cleaned_data["iban"].replace(" ", "").upper()
-
-    def clean_bic(self) -> str:
-        return self.cleaned_data["bic"].replace(" ", "").upper()
-
-    def clean_country(self) -> str:
-        return self.cleaned_data["country"].upper()
 
     def clean(self):
         cleaned = super().clean()

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
+from accounts.identifiers import normalize_party_fields, validate_bic, validate_iban
 from accounts.validators import validate_invoice_number_format
 
 LANGUAGE_CHOICES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -63,10 +65,6 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 kvk_validator = RegexValidator(r"^\d{8}$", _("A KvK number has 8 digits."))
-iban_validator = RegexValidator(
-    r"^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$", _("Enter an IBAN without spaces, e.g. NL91ABNA0417164300.")
-)
-bic_validator = RegexValidator(r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", _("Enter a valid BIC."))
 
 
 class Organization(models.Model):
@@ -76,13 +74,13 @@ class Organization(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(_("country"), max_length=2, default="NL")
+    country = CountryField(_("country"), default="NL")
     kvk_number = models.CharField(
         _("KvK number"), max_length=8, blank=True, validators=[kvk_validator]
     )
     vat_id = models.CharField(_("VAT id (btw-id)"), max_length=20, blank=True)
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[iban_validator])
-    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[bic_validator])
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validate_bic])
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     logo = models.ImageField(_("logo"), upload_to="logos/%Y/", blank=True)
@@ -117,6 +115,10 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        normalize_party_fields(self)
 
 
 class Membership(models.Model):

@@ -45,7 +45,7 @@ def _organization(name: str):
                                     password="bench-password-1")  # noqa: S106
     org = Organization.objects.create(
         name=name, address="Damrak 1", postcode="1012 LG", city="Amsterdam",
-        kvk_number="12345678", vat_id="NL123456789B01", iban="NL91ABNA0417164300",
+        kvk_number="12345678", vat_id="NL123456782B01", iban="NL91ABNA0417164300",
     )
     Membership.objects.create(user=user, organization=org, role="owner")
     customers = Customer.objects.bulk_create([

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_countries",
     "accounts",
     "invoicing",
     "workorders",

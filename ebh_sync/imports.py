@@ -38,8 +38,10 @@ matched by article code; a product changed on both sides keeps the local values 
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import unicodedata
 from collections import deque
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -47,9 +49,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from accounts.identifiers import normalize_postcode, normalize_vat_id
 from connections.crypto import CredentialDecryptError
 from connections.models import Connection
 from connections.services import (
@@ -76,9 +80,13 @@ CODE_MAX = 15
 MAX_NOTES = 200
 PARTY_FIELDS = ("name", "kind", "contact_person", "address", "postcode", "city", "country",
                 "email", "phone", "kvk_number", "vat_id", "iban")
-COUNTRY_NAMES = {"nederland": "NL", "netherlands": "NL", "the netherlands": "NL",
-                 "holland": "NL", "belgie": "BE", "belgië": "BE", "belgium": "BE",
-                 "duitsland": "DE", "germany": "DE", "deutschland": "DE"}
+# A relation's Land is free text there: country names in Dutch and English, and the
+# neighbours' own names, as django-countries knows them ...
+COUNTRY_NAME_LANGUAGES = ("nl", "en", "de", "fr")
+# ... and the everyday names that are no country's name in any of those languages.
+COUNTRY_ALIASES = {"holland": "NL", "the netherlands": "NL", "engeland": "GB", "england": "GB",
+                   "groot-brittannie": "GB", "great britain": "GB", "uk": "GB", "usa": "US",
+                   "verenigde staten": "US", "united states": "US"}
 SUPPLIER_CODE = re.compile(r"C\d+")
 
 
@@ -165,18 +173,33 @@ def fetch_all_relations(
 # --- mapping ---------------------------------------------------------------------------------
 
 
-def _country(value: str) -> str:
+def _fold(name: str) -> str:
+    """"België", "belgie " and "BELGIË" alike: without accents, case and extra spaces."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return " ".join(plain.casefold().split())
+
+
+@functools.cache
+def country_codes_by_name() -> dict[str, str]:
+    names = {}
+    for language in COUNTRY_NAME_LANGUAGES:
+        with translation.override(language):
+            names.update({_fold(str(name)): code for code, name in countries})
+    return names | COUNTRY_ALIASES
+
+
+def country_code(value: str) -> str:
+    """The ISO code for a Land as e-Boekhouden holds it (a code or a name), or "" if unknown."""
     value = value.strip()
-    if len(value) == 2 and value.isalpha():
-        return value.upper()
-    return COUNTRY_NAMES.get(value.casefold(), "")
+    code = countries.alpha2(value) if 2 <= len(value) <= 3 else ""
+    return code or country_codes_by_name().get(_fold(value), "")
 
 
 def _raw_party_values(data: RelationData) -> dict[str, str]:
     return {
         "name": data.name, "kind": "company" if data.business else "private",
         "contact_person": data.contact_person, "address": data.address,
-        "postcode": data.postcode, "city": data.city, "country": _country(data.country),
+        "postcode": data.postcode, "city": data.city, "country": country_code(data.country),
         "email": data.email, "phone": data.phone,
         "kvk_number": data.kvk_number.replace(" ", ""),
         "vat_id": data.vat_id.replace(" ", "").upper(),
@@ -197,11 +220,21 @@ def clean_values(model, raw: dict[str, object]) -> tuple[dict, list]:
 
 
 def party_values(data: RelationData) -> tuple[dict, list[str]]:
+    """The fields to import and the names of those left out. An unknown country is left out
+    (a new relation gets the default) rather than guessed; the run's notes name it."""
     raw = _raw_party_values(data)
     country = raw.pop("country")
     values, left_out = clean_values(Customer, raw)
     if country:
         values["country"] = country
+    elif data.country.strip():
+        left_out.append("country")
+    for name, normalize in (("postcode", normalize_postcode), ("vat_id", normalize_vat_id)):
+        try:
+            values[name] = normalize(values.get(name, ""), values.get("country", ""))
+        except ValidationError:
+            values.pop(name, None)
+            left_out.append(name)
     return values, left_out
 
 
@@ -314,6 +347,9 @@ class RelationImport(Run):
         if not data.name:
             return self.skip(data.code, _("the relation has no name"))
         values, left_out = party_values(data)
+        if "country" in left_out:
+            self.note(data.code, _("the country “%(name)s” is not known: choose it here")
+                      % {"name": data.country.strip()})
         if left_out:
             self.note(data.code, _("not imported: %(fields)s") % {"fields": ", ".join(left_out)})
         try:

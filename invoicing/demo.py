@@ -16,19 +16,19 @@ from invoicing.services import LineData, PurchaseData, PurchaseLineData
 CUSTOMERS = [
     {"name": "Bakkerij De Korenschoof", "contact_person": "Els de Vries",
      "address": "Oudegracht 12", "postcode": "3511 AB", "city": "Utrecht",
-     "email": "els@korenschoof.test", "kvk_number": "11223344", "vat_id": "NL001122334B01"},
+     "email": "els@korenschoof.test", "kvk_number": "11223344", "vat_id": "NL001122332B01"},
     {"name": "Bouwbedrijf Van Dijk", "address": "Industrieweg 8", "postcode": "5612 AA",
-     "city": "Eindhoven", "email": "inkoop@vandijk.test", "vat_id": "NL009988776B01",
+     "city": "Eindhoven", "email": "inkoop@vandijk.test", "vat_id": "NL009988774B01",
      "reverse_charge": True},
     {"name": "Malerbetrieb Schmidt GmbH", "address": "Hauptstraße 5", "postcode": "40213",
      "city": "Düsseldorf", "country": "DE", "email": "info@schmidt.test",
-     "vat_id": "DE123456789", "language": "en"},
+     "vat_id": "DE123456788", "language": "en"},
     {"kind": "private", "name": "J. Jansen", "address": "Lindenlaan 4", "postcode": "1234 AB",
      "city": "Amstelveen", "email": "j.jansen@example.test"},
 ]
 SUPPLIERS = [
     {"name": "Verfgroothandel Noord", "address": "Havenweg 1", "postcode": "9711 AA",
-     "city": "Groningen", "email": "facturen@verfnoord.test", "vat_id": "NL005544332B01"},
+     "city": "Groningen", "email": "facturen@verfnoord.test", "vat_id": "NL005544334B01"},
 ]
 PRODUCTS = [
     ("Schilderwerk per uur", "uur", "52.50", "21", "8000"),

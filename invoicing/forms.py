@@ -9,6 +9,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import StoredFormsMixin
 from accounts.validators import validate_invoice_number_format
 from invoicing.exchange_rates import ECB, MANUAL, EcbRate, ecb_rate
 from invoicing.models import (
@@ -95,11 +96,7 @@ class TableRowFormSet(forms.BaseFormSet):
             field.widget.attrs.setdefault("aria-label", field.label)
 
 
-def _normalize_vat_id(value: str) -> str:
-    return value.replace(" ", "").replace(".", "").upper()
-
-
-class PartyForm(forms.ModelForm):
+class PartyForm(StoredFormsMixin, forms.ModelForm):
     class Meta:
         fields = ["kind", "name", "contact_person", "address", "postcode", "city", "country",
                   "email", "phone", "kvk_number", "vat_id", "iban", "payment_term_days",
@@ -110,15 +107,6 @@ class PartyForm(forms.ModelForm):
         if not name:
             raise ValidationError(_("Enter a name."))
         return name
-
-    def clean_country(self) -> str:
-        return self.cleaned_data["country"].strip().upper()
-
-    def clean_vat_id(self) -> str:
-        return _normalize_vat_id(self.cleaned_data["vat_id"])
-
-    def clean_iban(self) -> str:
-        return self.cleaned_data["iban"].replace(" ", "").upper()
 
 
 class CustomerForm(PartyForm):

@@ -14,15 +14,16 @@ from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from accounts.models import LANGUAGE_CHOICES, iban_validator, kvk_validator
+from accounts.identifiers import normalize_party_fields, validate_iban
+from accounts.models import LANGUAGE_CHOICES, kvk_validator
 from accounts.tenancy import OrganizationOwnedModel, OrganizationQuerySet
 from invoicing.vat import PurchaseVatRate, VatRate
 
 ZERO = Decimal("0.00")
 MAX_LINES = 500
 MAX_DESCRIPTION = 2000
-country_validator = RegexValidator(r"^[A-Z]{2}$", _("Enter a two-letter country code, e.g. NL."))
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter currency code."))
 
 
@@ -61,16 +62,14 @@ class Party(OrganizationOwnedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
-    country = models.CharField(
-        _("country"), max_length=2, default="NL", validators=[country_validator]
-    )
+    country = CountryField(_("country"), default="NL")
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     kvk_number = models.CharField(
         _("KvK number"), max_length=8, blank=True, validators=[kvk_validator]
     )
     vat_id = models.CharField(_("VAT id"), max_length=20, blank=True)
-    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[iban_validator])
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True, validators=[validate_iban])
     payment_term_days = models.PositiveSmallIntegerField(
         _("payment term (days)"),
         null=True,
@@ -96,11 +95,15 @@ class Party(OrganizationOwnedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}" if self.code else self.name
 
+    def clean(self) -> None:
+        super().clean()
+        normalize_party_fields(self)
+
     def snapshot(self) -> dict:
         """The fields an invoice freezes about this party."""
         fields = ["code", "kind", "name", "contact_person", "address", "postcode", "city",
-                  "country", "email", "phone", "kvk_number", "vat_id", "iban"]
-        return {name: getattr(self, name) for name in fields}
+                  "email", "phone", "kvk_number", "vat_id", "iban"]
+        return {name: getattr(self, name) for name in fields} | {"country": self.country.code}
 
 
 class Customer(Party):

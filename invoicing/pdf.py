@@ -1,6 +1,7 @@
 """Invoice PDFs with WeasyPrint, rendered only from the invoice's frozen snapshot and in the
-invoice's own language. Fonts come from the Debian package fonts-dejavu-core; nothing is
-fetched from the network (the URL fetcher refuses everything but those fonts and the logo)."""
+invoice's own language. Fonts come from the Debian packages fonts-dejavu-core and
+fonts-noto-color-emoji; nothing is fetched from the network (the URL fetcher refuses
+everything but those fonts and the logo)."""
 
 import logging
 from pathlib import Path
@@ -14,6 +15,8 @@ from invoicing.models import SalesInvoice
 # WeasyPrint logs every rendering step at INFO; only its warnings are worth reading.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# Colour emoji in names and lines, from the Debian package fonts-noto-color-emoji.
+EMOJI_FONT = Path("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf")
 
 
 class BlockedResourceError(Exception):
@@ -21,7 +24,7 @@ class BlockedResourceError(Exception):
 
 
 def _allowed_roots() -> list[Path]:
-    return [FONT_DIR.resolve(), Path(settings.MEDIA_ROOT).resolve()]
+    return [FONT_DIR.resolve(), EMOJI_FONT.parent.resolve(), Path(settings.MEDIA_ROOT).resolve()]
 
 
 def _local_fetcher():
@@ -59,6 +62,7 @@ def invoice_context(invoice: SalesInvoice, preview: bool = False) -> dict:
         "vat_totals": list(invoice.vat_totals.all()),
         "logo_url": logo_path(invoice),
         "font_dir": FONT_DIR.as_uri(),
+        "emoji_font": EMOJI_FONT.as_uri(),
     }
 
 

@@ -234,6 +234,7 @@ def seller_snapshot(organization: Organization) -> dict:
     fields = ["name", "address", "postcode", "city", "country", "kvk_number", "vat_id",
               "iban", "bic", "email", "phone"]
     snapshot = {name: getattr(organization, name) for name in fields}
+    snapshot["country"] = organization.country.code
     snapshot["logo"] = organization.logo.name if organization.logo else ""
     return snapshot
 

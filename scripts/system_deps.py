@@ -13,6 +13,7 @@ from pathlib import Path
 NEEDED = [
     ("msgfmt", "gettext"),
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "fonts-dejavu-core"),
+    ("/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf", "fonts-noto-color-emoji"),
     ("docker-compose", "docker-compose"),
     # The real-browser tests drive Debian's Chromium (Playwright's own download cannot work).
     ("/usr/bin/chromium", "chromium"),

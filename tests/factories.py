@@ -21,7 +21,7 @@ def make_organization(
         "postcode": "1012 LG",
         "city": "Amsterdam",
         "kvk_number": "12345678",
-        "vat_id": "NL123456789B01",
+        "vat_id": "NL123456782B01",
         "iban": "NL91ABNA0417164300",
         "email": "info@acme.test",
     }

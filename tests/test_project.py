@@ -65,7 +65,8 @@ def test_docker_compose_file_is_valid_and_has_every_service(tmp_path):
 
 def test_dockerfile_installs_weasyprint_libraries():
     text = (ROOT / "Dockerfile").read_text()
-    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core",
+                    "fonts-noto-color-emoji"):
         assert package in text
 
 

@@ -14,7 +14,7 @@ SETTINGS = reverse("accounts:organization_settings")
 def _settings_data(org, **overrides):
     data = {
         "name": org.name, "address": "Damrak 2", "postcode": "1012 LG", "city": "Amsterdam",
-        "country": "NL", "kvk_number": "12345678", "vat_id": "NL123456789B01",
+        "country": "NL", "kvk_number": "12345678", "vat_id": "NL123456782B01",
         "iban": "NL91 ABNA 0417 1643 00", "bic": "ABNANL2A", "email": "info@alpha.test",
         "phone": "", "payment_term_days": "30", "invoice_number_format": "{year}-{seq:04}",
         "invoice_number_yearly_reset": "on", "default_language": "nl",
@@ -64,11 +64,26 @@ def test_owner_edits_business_details_and_they_are_normalised(client_a, org_a):
     assert org_a.payment_term_days == 30
 
 
+@pytest.mark.django_db
+def test_business_details_are_stored_compact_whatever_the_spacing(client_a, org_a):
+    data = _settings_data(org_a, iban="nl91 abna 0417 1643 00", vat_id="nl0044.95.445.b01",
+                          postcode="1012lg", bic="abna nl 2a", country="NL")
+    assert client_a.post(SETTINGS, data).status_code == 302
+    org_a.refresh_from_db()
+    assert (org_a.iban, org_a.vat_id, org_a.postcode, org_a.bic) == (
+        "NL91ABNA0417164300", "NL004495445B01", "1012 LG", "ABNANL2A")
+
+
 @pytest.mark.parametrize(
     "field, value",
     [
         ("kvk_number", "1234"),
         ("iban", "not an iban"),
+        ("iban", "NL00ABNA0417164300"),  # wrong checksum
+        ("vat_id", "NL123"),
+        ("bic", "ABN"),
+        ("postcode", "12345"),
+        ("country", "Nederland"),  # a choice now: the name does not store NE
         ("invoice_number_format", "{year}"),
         ("invoice_number_format", "{year}-{seq"),
         ("invoice_number_format", "{client}-{seq}"),

@@ -41,7 +41,7 @@ def fill_business_details(page, shot) -> None:
     page.get_by_label(exact("Postcode")).fill("3511 AB")
     page.get_by_label(exact("Plaats")).fill("Utrecht")
     page.get_by_label(exact("KvK-nummer")).fill("12345678")
-    page.get_by_label(exact("Btw-id")).fill("NL123456789B01")
+    page.get_by_label(exact("Btw-id")).fill("NL123456782B01")
     page.get_by_label(exact("IBAN")).fill("NL91ABNA0417164300")
     shot(page, "business-details")
     page.get_by_role("button", name="Opslaan").click()

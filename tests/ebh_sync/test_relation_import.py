@@ -149,13 +149,13 @@ def test_matching_by_code_kvk_and_vat_and_a_second_import_adds_nothing(
 ):
     by_code = make_customer(org_a, name="Bakker", vat_id="", email="")
     by_kvk = make_customer(org_a, name="Slager", kvk_number="11223344", vat_id="", email="")
-    by_vat = make_supplier(org_a, name="Groothandel", vat_id="NL001122334B01")
+    by_vat = make_supplier(org_a, name="Groothandel", vat_id="NL001122332B01")
     ids = seed(
         linked,
         relation(by_code.code, "Bakker", address=by_code.address, postcode=by_code.postcode,
                  city=by_code.city, country="NL"),
         relation("SL-1", "Slager", kvk_number="11223344"),
-        relation("GH-1", "Groothandel", vat_id="NL001122334B01"),
+        relation("GH-1", "Groothandel", vat_id="NL001122332B01"),
     )
 
     first = run_import(linked, django_capture_on_commit_callbacks)

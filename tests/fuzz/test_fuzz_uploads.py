@@ -102,7 +102,7 @@ def test_fuzz_purchase_create(client_a, org_a, supplier, data):
 
 ORGANIZATION = {
     "name": "Alpha B.V.", "address": "Damrak 1", "postcode": "1012 LG", "city": "Amsterdam",
-    "country": "NL", "kvk_number": "12345678", "vat_id": "NL123456789B01",
+    "country": "NL", "kvk_number": "12345678", "vat_id": "NL123456782B01",
     "iban": "NL91ABNA0417164300", "bic": "", "email": "info@acme.test", "phone": "",
     "payment_term_days": "14", "invoice_number_format": "{year}-{seq:04}",
     "invoice_number_yearly_reset": "on", "default_language": "nl",

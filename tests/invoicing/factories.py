@@ -12,7 +12,7 @@ def make_customer(organization, **fields) -> Customer:
     defaults = {
         "name": "Klant B.V.", "address": "Dorpsstraat 1", "postcode": "1234 AB",
         "city": "Utrecht", "country": "NL", "email": "klant@example.test",
-        "vat_id": "NL999999999B01",
+        "vat_id": "NL999999990B01",
     }
     return services.party_save(party=Customer(**{**defaults, **fields}), organization=organization)
 

@@ -95,15 +95,15 @@ def test_finalized_invoice_cannot_be_edited_or_deleted_through_the_ui(client_a, 
 
 @pytest.mark.django_db
 def test_pdf_holds_number_totals_vat_lines_and_legal_texts(client_a, org_a, user_a):
-    customer = make_customer(org_a, country="BE", vat_id="BE0123456789", language="nl")
+    customer = make_customer(org_a, country="BE", vat_id="BE0123456749", language="nl")
     invoice = make_sent(org_a, user_a, customer=customer, lines=[
         line("Levering verf", quantity="2", price="100", rate="icp_goods"),
         line("Advies", quantity="1", price="50", rate="icp_services"),
     ])
     text = _pdf_text(invoice)
-    for expected in ["Factuur 2026-0001", "Alpha B.V.", "KvK", "12345678", "NL123456789B01",
-                     "BE0123456789", "Levering verf", "€ 250,00", "Intracommunautaire levering",
-                     "138", "196", "NL91ABNA0417164300", "Vervaldatum", "16-03-2026",
+    for expected in ["Factuur 2026-0001", "Alpha B.V.", "KvK", "12345678", "NL123456782B01",
+                     "BE0123456749", "Levering verf", "€ 250,00", "Intracommunautaire levering",
+                     "138", "196", "NL91 ABNA 0417 1643 00", "Vervaldatum", "16-03-2026",
                      "betalingskenmerk 2026-0001"]:
         assert expected in text, (expected, text)
     response = client_a.get(reverse("invoicing:invoice_pdf", args=[invoice.pk]))

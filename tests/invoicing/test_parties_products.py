@@ -7,9 +7,9 @@ from tests.invoicing.factories import make_customer, make_sent
 
 def _party(**overrides):
     data = {"kind": "company", "name": "Bakkerij De Korenschoof", "contact_person": "Els",
-            "address": "Markt 3", "postcode": "3511 AB", "city": "Utrecht", "country": "nl",
+            "address": "Markt 3", "postcode": "3511 AB", "city": "Utrecht", "country": "NL",
             "email": "els@korenschoof.test", "phone": "", "kvk_number": "87654321",
-            "vat_id": "nl 8765.43.210 b01", "iban": "NL91 ABNA 0417 1643 00",
+            "vat_id": "nl 8765.43.219 b01", "iban": "NL91 ABNA 0417 1643 00",
             "payment_term_days": "", "language": "nl"}
     data.update(overrides)
     return data
@@ -21,7 +21,7 @@ def test_create_edit_and_search_customers(client_a, org_a):
     customer = Customer.objects.get()
     assert response["Location"] == reverse("invoicing:customer_detail", args=[customer.pk])
     assert (customer.code, customer.country, customer.vat_id, customer.iban) == (
-        "D0001", "NL", "NL876543210B01", "NL91ABNA0417164300")
+        "D0001", "NL", "NL876543219B01", "NL91ABNA0417164300")
     client_a.post(reverse("invoicing:customer_edit", args=[customer.pk]),
                   _party(name="Korenschoof B.V."))
     customer.refresh_from_db()

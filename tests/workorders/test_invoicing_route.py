@@ -176,6 +176,8 @@ def test_a_deleted_draft_puts_the_work_order_back_to_checked_and_can_be_made_aga
     done.refresh_from_db()
     assert done.invoice is None and done.awaits_own_invoice
     assert done.state == WorkOrderState.CHECKED
+    org_a.vat_id = "NL123456782B01"
+    org_a.save()
     outcome = services.work_order_create_invoice(work_order=done, user=user_a)
     assert outcome.invoice.status == "draft" and outcome.invoice.net_total == Decimal("105.00")
     assert SalesInvoice.objects.count() == 1
