@@ -8,8 +8,8 @@ from stdnum.nl import postcode
 
 def normalize_dutch_postcodes(apps, schema_editor):
     """Existing country codes stay; a valid Dutch postcode typed "1234ab" becomes "1234 AB"."""
-    for name in ('Organization',):
-        model = apps.get_model('accounts', name)
+    for name in ('Customer', 'Supplier'):
+        model = apps.get_model('invoicing', name)
         for row in model.objects.filter(country="NL").exclude(postcode=""):
             if postcode.is_valid(row.postcode) and postcode.validate(row.postcode) != row.postcode:
                 row.postcode = postcode.validate(row.postcode)
@@ -19,22 +19,27 @@ def normalize_dutch_postcodes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('invoicing', '0007_i13_status_labels'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='organization',
-            name='bic',
-            field=models.CharField(blank=True, max_length=11, validators=[accounts.identifiers.validate_bic], verbose_name='BIC'),
-        ),
-        migrations.AlterField(
-            model_name='organization',
+            model_name='customer',
             name='country',
             field=django_countries.fields.CountryField(default='NL', max_length=2, verbose_name='country'),
         ),
         migrations.AlterField(
-            model_name='organization',
+            model_name='customer',
+            name='iban',
+            field=models.CharField(blank=True, max_length=34, validators=[accounts.identifiers.validate_iban], verbose_name='IBAN'),
+        ),
+        migrations.AlterField(
+            model_name='supplier',
+            name='country',
+            field=django_countries.fields.CountryField(default='NL', max_length=2, verbose_name='country'),
+        ),
+        migrations.AlterField(
+            model_name='supplier',
             name='iban',
             field=models.CharField(blank=True, max_length=34, validators=[accounts.identifiers.validate_iban], verbose_name='IBAN'),
         ),
