@@ -102,7 +102,6 @@ class OrganizationForm(StoredFormsMixin, forms.ModelForm):
             "phone",
             "logo",
             "payment_term_days",
-            "invoice_number_format",
             "invoice_number_yearly_reset",
             "default_language",
         ]

@@ -5,9 +5,10 @@ derived values; the workflows are in services.py."""
 import datetime
 from decimal import Decimal
 
+from babel.numbers import list_currencies
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.signals import pre_delete
@@ -24,7 +25,13 @@ from invoicing.vat import PurchaseVatRate, VatRate
 ZERO = Decimal("0.00")
 MAX_LINES = 500
 MAX_DESCRIPTION = 2000
-currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Enter a three-letter currency code."))
+
+
+def currency_validator(value: str) -> None:
+    """An ISO 4217 code that Babel (CLDR) knows: USD yes, DOLLAR or XYZ no."""
+    if value not in list_currencies():
+        raise ValidationError(_("%(value)s is not a currency code; enter one like USD or GBP."),
+                              params={"value": value})
 
 
 MAX_AMOUNT = Decimal("999999999999.99")  # the largest amount a money_field can hold

@@ -11,12 +11,11 @@ from decimal import Decimal
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from stdnum.eu import vat as vat_ids
 
-# EU member states (ISO 3166 alpha-2; Greece is "GR" here, not the VAT prefix "EL").
-EU_COUNTRIES = frozenset({
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
-})
+# EU member states as python-stdnum keeps them for VAT ids (ISO 3166 alpha-2, Greece as GR);
+# "XI" (Northern Ireland, goods only) is a VAT prefix, not a country a customer lives in.
+EU_COUNTRIES = frozenset(code.upper() for code in vat_ids.MEMBER_STATES if code != "xi")
 
 
 class VatRate(models.TextChoices):

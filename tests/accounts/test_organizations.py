@@ -84,9 +84,6 @@ def test_business_details_are_stored_compact_whatever_the_spacing(client_a, org_
         ("bic", "ABN"),
         ("postcode", "12345"),
         ("country", "Nederland"),  # a choice now: the name does not store NE
-        ("invoice_number_format", "{year}"),
-        ("invoice_number_format", "{year}-{seq"),
-        ("invoice_number_format", "{client}-{seq}"),
         ("payment_term_days", "-5"),
         ("name", ""),
     ],

@@ -50,7 +50,7 @@ def test_easter_monday_uses_the_thursday_before():
 
 
 def test_no_rate_for_an_unknown_currency_the_euro_or_before_the_data():
-    assert ecb_rate("XYZ", MONDAY) is None
+    assert ecb_rate("VND", MONDAY) is None
     assert ecb_rate("EUR", MONDAY) is None
     assert ecb_rate("USD", datetime.date(1998, 12, 31)) is None
     # The ECB stopped publishing the rouble on 1-3-2022: no stale rate for it years later.
@@ -196,9 +196,9 @@ def test_euros_carry_no_rate_origin(client_a, org_a):
 
 @pytest.mark.django_db
 def test_a_currency_the_ecb_does_not_publish_needs_a_rate(client_a, org_a):
-    response = client_a.post(NEW, _data(make_customer(org_a), currency="XYZ", exchange_rate=""))
-    assert "Vul de wisselkoers voor XYZ in" in response.content.decode()
-    invoice = _saved(client_a, make_customer(org_a), currency="XYZ", exchange_rate="0,25")
+    response = client_a.post(NEW, _data(make_customer(org_a), currency="VND", exchange_rate=""))
+    assert "Vul de wisselkoers voor VND in" in response.content.decode()
+    invoice = _saved(client_a, make_customer(org_a), currency="VND", exchange_rate="0,25")
     assert (invoice.exchange_rate, invoice.exchange_rate_source) == (Decimal("0.25"), "manual")
 
 
@@ -217,9 +217,9 @@ def test_the_editor_asks_for_the_rate_of_a_currency_and_date(client_a):
 
 @pytest.mark.django_db
 def test_the_endpoint_says_when_there_is_no_rate(client_a):
-    assert client_a.get(RATE_URL, {"currency": "XYZ", "date": "2026-03-02"}).json() == {
-        "currency": "XYZ", "rate": None,
-        "note": "Geen ECB-referentiekoers voor XYZ op deze datum: vul de koers in.",
+    assert client_a.get(RATE_URL, {"currency": "VND", "date": "2026-03-02"}).json() == {
+        "currency": "VND", "rate": None,
+        "note": "Geen ECB-referentiekoers voor VND op deze datum: vul de koers in.",
     }
     assert client_a.get(RATE_URL, {"currency": "EUR"}).json()["note"] == ""
     # After the newest rate here (no network): that rate, and it says so.

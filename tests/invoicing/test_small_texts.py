@@ -53,6 +53,20 @@ def test_numbering_offers_examples_instead_of_syntax(client_a, org_a, user_a):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("own", ["{year}", "{year}-{seq", "{client}-{seq}"])
+def test_numbering_refuses_a_format_that_cannot_number(client_a, org_a, own):
+    response = client_a.post(NUMBERING, {"number_format": "own", "own_format": own,
+                                         "next_number": "1"})
+    assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    org_a.refresh_from_db()
+    assert org_a.invoice_number_format == "{year}-{seq:04}"
+    # the business details page no longer takes the format as text
+    client_a.post("/settings/organization/", {"name": org_a.name, "invoice_number_format": own})
+    org_a.refresh_from_db()
+    assert org_a.invoice_number_format == "{year}-{seq:04}"
+
+
+@pytest.mark.django_db
 def test_numbering_takes_an_own_format_and_refuses_a_bad_one(client_a, org_a):
     bad = client_a.post(NUMBERING, {"number_format": "own", "own_format": "{jaar}",
                                     "next_number": "1"})
