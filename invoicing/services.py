@@ -654,12 +654,7 @@ def purchase_draft_save(
     attachment: UploadedFile | None = None,
 ) -> PurchaseInvoice:
     """Keep the changes to a draft (the replacement of a corrected invoice) without booking."""
-    draft = _locked_draft(invoice)
-    _check_purchase(organization, data, draft)
-    totals = purchase_totals(data.lines, data.printed_vat)
-    _check_totals(totals, ("net", "vat", "gross"))
-    _fill_purchase(draft, data, totals)
-    _attach(draft, attachment)
+    draft, totals = _apply_to_draft(invoice, organization, data, attachment)
     draft.save()
     draft.lines.all().delete()
     draft.vat_totals.all().delete()
@@ -673,13 +668,19 @@ def purchase_draft_register(
     attachment: UploadedFile | None = None, user,
 ) -> PurchaseInvoice:
     """Book a draft as it is now on the form, exactly as a new registration is booked."""
+    draft, totals = _apply_to_draft(invoice, organization, data, attachment)
+    return _book(draft, data.lines, totals, user=user)
+
+
+def _apply_to_draft(invoice, organization, data: PurchaseData, attachment):
+    """The locked draft with the form's checked data and attachment on it, and its totals."""
     draft = _locked_draft(invoice)
     _check_purchase(organization, data, draft)
     totals = purchase_totals(data.lines, data.printed_vat)
     _check_totals(totals, ("net", "vat", "gross"))
     _fill_purchase(draft, data, totals)
     _attach(draft, attachment)
-    return _book(draft, data.lines, totals, user=user)
+    return draft, totals
 
 
 @transaction.atomic
