@@ -16,6 +16,7 @@ import contextlib
 import datetime
 import threading
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import requests
 import urllib3
@@ -398,7 +399,7 @@ def _invoice_summary(row) -> InvoiceSummary:
         relation_code=_untyped_text(getattr(row, "Relatiecode", None)),
         date=date.date() if isinstance(date, datetime.datetime) else date,
         gross_total=Decimal(str(getattr(row, "TotaalInclBTW", 0) or 0)),
-        pdf_url=_text(row, "URLPDFBestand"),
+        pdf_url=_web_address(_text(row, "URLPDFBestand")),
     )
 
 
@@ -496,3 +497,8 @@ def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
     return isinstance(
         reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
     )
+
+
+def _web_address(url: str) -> str:
+    """A link the pages may show: http(s) only, never a javascript: or data: address."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
