@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import os
 import re
@@ -38,6 +39,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from stdnum.nl import btw
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "facturen_bench_sync"
 BROKER_DB = 12
@@ -46,6 +49,13 @@ BEAT_S = 30.0  # the sweeper's schedule in CELERY_BEAT_SCHEDULE; the bench plays
 ISSUE_DATE = datetime.date(2026, 3, 2)
 FIGURES = ["booked", "duplicates", "missing", "soap_calls", "calls_per_invoice", "wall_s",
            "floor_s", "parallel_connections"]
+
+
+def dutch_vat_id(start: int) -> str:
+    """The first valid Dutch btw-id (python-stdnum's check) from ``start`` up: the product
+    refuses made-up ones."""
+    return next(candidate for number in itertools.count(start)
+                if btw.is_valid(candidate := f"NL{number:09d}B01"))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -251,7 +261,7 @@ def build_tenant(index: int, sandbox, customers: int) -> Tenant:
     user = User.objects.create_user(email=f"bench-sync-{index}@example.test", password=None)
     organization = Organization.objects.create(
         name=f"Bench {index} B.V.", address="Damrak 1", postcode="1012 LG", city="Amsterdam",
-        kvk_number=f"{10000000 + index}", vat_id=f"NL{100000000 + index}B01",
+        kvk_number=f"{10000000 + index}", vat_id=dutch_vat_id(100000000 + index * 100),
         iban="NL91ABNA0417164300", email=f"bench{index}@example.test",
     )
     Membership.objects.create(user=user, organization=organization, role="owner")
@@ -277,7 +287,7 @@ def _customer(organization, org_index: int, n: int):
     return party_save(party=Customer(
         name=f"Klant {org_index}-{n} B.V.", address=f"Dorpsstraat {n + 1}", postcode="1234 AB",
         city="Utrecht", country="NL", email=f"klant{n}@example.test",
-        vat_id=f"NL{900000000 + n}B01", kvk_number=f"{20000000 + n}",
+        vat_id=dutch_vat_id(900000000 - n * 100), kvk_number=f"{20000000 + n}",
     ), organization=organization)
 
 
