@@ -12,6 +12,8 @@ from typing import Any
 from . import chart
 from .store import Store, next_number, now
 
+CENT = Decimal("0.01")
+
 
 class AccountError(ValueError):
     pass
@@ -90,8 +92,7 @@ def _seed_articles(conn: sqlite3.Connection, admin_id: int) -> None:
     for article_id, row in enumerate(chart.ARTICLES, start=1):
         code, omschrijving, groep_code, groep_oms, eenheid, inkoop, verkoop, btw, tegen = row
         pct = chart.VAT_CODES[btw].rate_on(dt.date.today())
-        incl = (Decimal(verkoop) * (100 + pct) / 100).quantize(
-            Decimal("0.01"), rounding=ROUND_HALF_UP)
+        incl = (Decimal(verkoop) * (100 + pct) / 100).quantize(CENT, rounding=ROUND_HALF_UP)
         conn.execute(
             "INSERT INTO articles (admin_id, id, code, omschrijving, groep_code, "
             "groep_omschrijving, eenheid, inkoop, verkoop_excl, verkoop_incl, btw_code, btw_pct, "
