@@ -23,6 +23,7 @@ from ebh_sync.client import MutationData, MutationLine
 from ebh_sync.engine import connection_accounts
 from ebh_sync.models import RelationLink, SyncJob
 from invoicing import extensions, numbering
+from invoicing import services as invoicing_services
 from invoicing.models import PurchaseInvoice, SalesInvoice
 
 CLOSED_PERIOD_CODE = "CMUT020"
@@ -115,13 +116,10 @@ class Preview:
 
 
 def as_finalized(invoice: SalesInvoice, number: str) -> SalesInvoice:
-    """An unsaved copy of a draft with what finalizing freezes onto it (invoicing.services
-    ``_freeze``: the number, the payment reference it becomes and the buyer snapshot), so
-    that the mapping sees exactly the invoice it will book."""
+    """An unsaved copy of a draft with what finalizing puts on it, so that the mapping sees
+    exactly the invoice it will book."""
     frozen = copy.copy(invoice)
-    frozen.number = number
-    frozen.payment_reference = number
-    frozen.buyer = invoice.customer.snapshot()
+    invoicing_services.stamp_number(frozen, number)
     return frozen
 
 

@@ -250,14 +250,22 @@ def legal_texts(invoice: SalesInvoice, rates: list[str]) -> list[str]:
     return list(dict.fromkeys(texts))
 
 
+def stamp_number(invoice: SalesInvoice, number: str) -> None:
+    """What finalizing puts on an invoice that its booking reads: the number, the payment
+    reference it becomes and the buyer as the customer is now (the booking preview uses it
+    on an unsaved copy)."""
+    invoice.number = number
+    invoice.payment_reference = number
+    invoice.buyer = invoice.customer.snapshot()
+
+
 def _freeze(invoice: SalesInvoice, lines: list, user) -> None:
     number, year, sequence = numbering.next_invoice_number(
         organization=invoice.organization, issue_date=invoice.issue_date
     )
-    invoice.number, invoice.number_year, invoice.number_sequence = number, year, sequence
-    invoice.payment_reference = number
+    invoice.number_year, invoice.number_sequence = year, sequence
+    stamp_number(invoice, number)
     invoice.seller = seller_snapshot(invoice.organization)
-    invoice.buyer = invoice.customer.snapshot()
     invoice.legal_texts = legal_texts(invoice, [t.vat_rate for t in invoice.vat_totals.all()])
     invoice.status = InvoiceStatus.SENT
     invoice.finalized_at = timezone.now()
