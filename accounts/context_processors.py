@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # (section, label, url name). A section appears once its app provides the URL.
 NAVIGATION = [
     ("invoices", _("Invoices"), "invoicing:invoice_list"),
+    ("quotes", _("Quotes"), "quotes:quote_list"),
     ("purchases", _("Purchases"), "invoicing:purchase_list"),
     ("workorders", _("Work orders"), "workorders:workorder_list"),
     ("customers", _("Customers"), "invoicing:customer_list"),
@@ -13,6 +14,7 @@ NAVIGATION = [
 # Extra pages under Settings, shown once their app provides them.
 SETTINGS_NAVIGATION = [
     ("connections", _("Connections"), "connections:overview"),
+    ("reminders", _("Payment reminders"), "reminders:schedule"),
 ]
 
 

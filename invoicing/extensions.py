@@ -143,3 +143,33 @@ def external_invoices(organization, filters: dict) -> list:
     rows = [row for provider in _external_invoice_providers
             for row in provider(organization, filters)]
     return sorted(rows, key=lambda row: (row.issue_date, row.number), reverse=True)
+
+
+# An invoice's history (its page's "History" card) is what happened to it, newest first:
+# invoicing's own facts (created, finalized, emailed, paid, credited) and what other apps did
+# with it (a quote it came from, the recurring template that made it, reminders sent, a payment
+# seen in the accounting package). A provider: ``invoice -> [HistoryEntry, ...]``, asked once
+# per page with a bounded number of queries.
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: object  # a datetime, or a date (shown without a time)
+    text: str
+    url: str = ""
+    link_label: str = ""
+
+    @property
+    def has_time(self) -> bool:
+        return hasattr(self.at, "hour")
+
+
+HistoryProvider = Callable[[object], list]
+_history_providers: list[HistoryProvider] = []
+
+
+def register_history_provider(provider: HistoryProvider) -> None:
+    if provider not in _history_providers:
+        _history_providers.append(provider)
+
+
+def provided_history(invoice) -> list[HistoryEntry]:
+    return [entry for provider in _history_providers for entry in provider(invoice)]

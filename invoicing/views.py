@@ -44,6 +44,7 @@ from invoicing.forms import (
     printed_vat_field_name,
     rate_note,
 )
+from invoicing.history import invoice_history
 from invoicing.models import (
     STATUS_FILTER_LABELS,
     Customer,
@@ -494,6 +495,7 @@ def invoice_detail(request, pk: int):
         "payments": invoice.payments.all(),
         "emails": invoice.emails.all(),
         "credit_notes": invoice.credit_notes.all(),
+        "history": invoice_history(invoice),
         "payment_form": PaymentForm(initial={
             "amount": invoice.gross_total - invoice.amount_paid - invoice.amount_credited,
             "date": timezone.localdate()}),

@@ -1,0 +1,45 @@
+"""An invoice's history: what happened to it, newest first. Invoicing's own facts (created,
+finalized, emailed, paid, credited) and what other apps report through the history hook
+(``extensions.register_history_provider``)."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from invoicing.extensions import HistoryEntry, provided_history
+from invoicing.models import EmailLog, SalesInvoice
+from invoicing.money import format_money
+
+
+def _own_entries(invoice: SalesInvoice) -> list[HistoryEntry]:
+    entries = [HistoryEntry(invoice.created_at, _("Created as a draft"))]
+    if invoice.finalized_at:
+        entries.append(HistoryEntry(invoice.finalized_at, _("Finalized as %(number)s")
+                                    % {"number": invoice.number}))
+    entries += [HistoryEntry(email.sent_at, _("Emailed to %(to)s") % {"to": email.to})
+                for email in invoice.emails.all() if email.status == EmailLog.Status.SENT]
+    entries += [_payment_entry(invoice, payment) for payment in invoice.payments.all()]
+    entries += [HistoryEntry(note.finalized_at,
+                             _("Credited by %(number)s") % {"number": note.number},
+                             reverse("invoicing:invoice_detail", args=[note.pk]), note.number)
+                for note in invoice.credit_notes.all() if note.finalized_at]
+    return entries
+
+
+def _payment_entry(invoice: SalesInvoice, payment) -> HistoryEntry:
+    text = _("Payment of %(amount)s registered") % {
+        "amount": format_money(payment.amount, invoice.currency)}
+    return HistoryEntry(payment.date, f"{text}: {payment.note}" if payment.note else text)
+
+
+def _sort_key(entry: HistoryEntry) -> datetime.datetime:
+    if isinstance(entry.at, datetime.datetime):
+        return entry.at
+    return timezone.make_aware(datetime.datetime.combine(entry.at, datetime.time.min))
+
+
+def invoice_history(invoice: SalesInvoice) -> list[HistoryEntry]:
+    entries = [e for e in _own_entries(invoice) + provided_history(invoice) if e.at]
+    return sorted(entries, key=_sort_key, reverse=True)
