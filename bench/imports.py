@@ -62,7 +62,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def relations(style: str, count: int, rng: random.Random) -> list[Any]:
     """``count`` generated relations with unique codes in ``style``."""
-    from ebh_sync.client import RelationData
+    from eboekhouden.client import RelationData
 
     made, per_stem = [], {}
     for index in range(count):
@@ -87,8 +87,8 @@ def relations(style: str, count: int, rng: random.Random) -> list[Any]:
 
 
 def measure(sandbox, client, style: str, count: int, cap: int, rng: random.Random) -> dict:
-    from ebh_sync.client import Credentials
     from ebh_sync.imports import fetch_all_relations
+    from eboekhouden.client import Credentials
 
     account = sandbox.add_account(f"bench-{style}-{count}-{rng.randrange(10**9)}")
     credentials = Credentials(account["username"], account["security_code_1"],
@@ -114,14 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from connections.clients import ConfiguredSoapClient
     from ebh_sandbox.testing import SandboxProcess
-    from ebh_sync.soap import SoapClient
 
     rng = random.Random(args.seed)
     rows = []
     with SandboxProcess() as sandbox:
         sandbox.set_settings(getrelaties_row_cap=args.cap)
-        client = SoapClient(wsdl_url=sandbox.wsdl_url, endpoint_url=sandbox.endpoint)
+        client = ConfiguredSoapClient(wsdl_url=sandbox.wsdl_url, endpoint_url=sandbox.endpoint)
         for size in args.sizes:
             for style in args.styles:
                 row = measure(sandbox, client, style, size, args.cap, rng)

@@ -47,7 +47,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _mutation(invoice_number: str, relation: str, date: datetime.date, net: Decimal):
-    from ebh_sync.client import MutationData, MutationLine
+    from eboekhouden.client import MutationData, MutationLine
 
     vat = (net * Decimal("0.21")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return MutationData(
@@ -61,8 +61,8 @@ def _mutation(invoice_number: str, relation: str, date: datetime.date, net: Deci
 def book(client, session, *, invoices: int, others_each: int) -> list:
     """Our invoices spread over the year (each followed by ``others_each`` bookings of
     someone else); returns what we would have recorded, as ebh_sync.reconcile.Expected."""
-    from ebh_sync.client import RelationData
     from ebh_sync.reconcile import Expected
+    from eboekhouden.client import RelationData
 
     for code in ("K0001", "ANDER"):
         client.add_relatie(session, RelationData(code=code, name=f"Relatie {code}"))
@@ -81,8 +81,8 @@ def book(client, session, *, invoices: int, others_each: int) -> list:
 
 
 def measure(sandbox, client, name: str, invoices: int, others_each: int, months: int) -> dict:
-    from ebh_sync.client import Credentials
     from ebh_sync.reconcile import compare, estimate_calls, read_mutations
+    from eboekhouden.client import Credentials
 
     account = sandbox.add_account(f"bench-reconcile-{name}-{os.getpid()}")
     credentials = Credentials(account["username"], account["security_code_1"],
@@ -117,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
+    from connections.clients import ConfiguredSoapClient
     from ebh_sandbox.testing import SandboxProcess
-    from ebh_sync.soap import SoapClient
 
     rows = []
     with SandboxProcess() as sandbox:
-        client = SoapClient(wsdl_url=sandbox.wsdl_url, endpoint_url=sandbox.endpoint)
+        client = ConfiguredSoapClient(wsdl_url=sandbox.wsdl_url, endpoint_url=sandbox.endpoint)
         for name, others_each, months in (("ours", 0, 12), ("shared", 1, 12),
                                           ("first_month", 0, 1)):
             row = measure(sandbox, client, name, args.invoices, others_each, months)

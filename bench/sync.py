@@ -146,7 +146,7 @@ def process_env(sandbox, credential_key: str, media_root: Path) -> dict[str, str
         "EBH_WSDL_URL": sandbox.wsdl_url,
         "EBH_ENDPOINT_URL": sandbox.endpoint,
         "EBH_CREDENTIAL_KEYS": credential_key,
-        "EBH_CLIENT_CLASS": "ebh_sync.soap.SoapClient",
+        "EBH_CLIENT_CLASS": "connections.clients.ConfiguredSoapClient",
         "MEDIA_ROOT": str(media_root),
     }
 
@@ -540,7 +540,7 @@ def naive_work(tenant: Tenant) -> list[tuple[Any, Any]]:
 
 
 def prepare_naive(sandbox, tenants: list[Tenant]) -> list[NaiveOrg]:
-    from ebh_sync.client import Credentials
+    from eboekhouden.client import Credentials
 
     orgs = []
     for index, tenant in enumerate(tenants):
@@ -553,10 +553,10 @@ def prepare_naive(sandbox, tenants: list[Tenant]) -> list[NaiveOrg]:
 
 def naive_book(org: NaiveOrg) -> None:
     """Per invoice a session of its own, and the relation looked up every time."""
-    from ebh_sync.client import EbhError
-    from ebh_sync.soap import SoapClient
+    from connections.clients import ConfiguredSoapClient
+    from eboekhouden.client import EbhError
 
-    client = SoapClient()  # one per thread: a zeep service is not shared between threads
+    client = ConfiguredSoapClient()  # one per thread: a zeep service is not shared between threads
     for relation, mutation in org.work:
         try:
             with client.session(org.credentials) as session:

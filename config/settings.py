@@ -320,7 +320,7 @@ LOGGING = {
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.SecretsExceptionReporterFilter"
 
-# --- e-Boekhouden connection (connections/, ebh_sync/client.py, ebh_sync/soap.py) ---
+# --- e-Boekhouden connection (connections/, eboekhouden/, connections/clients.py) ---
 # The SOAP service: defaults to the real e-Boekhouden.nl. `make run` sets EBH_DEMO_SANDBOX_URL
 # (e.g. http://127.0.0.1:8765), which makes the local sandbox the default instead and lets
 # connections/demo.py connect the demo organization to it.
@@ -331,7 +331,7 @@ EBH_CONNECT_TIMEOUT = env_int("EBH_CONNECT_TIMEOUT", 10)  # seconds to open the 
 EBH_READ_TIMEOUT = env_int("EBH_READ_TIMEOUT", 60)  # seconds to wait for an answer
 EBH_WSDL_TIMEOUT = env_int("EBH_WSDL_TIMEOUT", 30)  # seconds to load the WSDL once
 EBH_SOURCE = "Facturen"  # OpenSession's Source: names our integration (max 15 characters)
-EBH_CLIENT_CLASS = env_str("EBH_CLIENT_CLASS", "ebh_sync.soap.SoapClient")
+EBH_CLIENT_CLASS = env_str("EBH_CLIENT_CLASS", "connections.clients.ConfiguredSoapClient")
 # Fernet keys that encrypt the e-Boekhouden credentials at rest: comma-separated, newest
 # first (or EBH_CREDENTIAL_KEYS_FILE). Empty in development: connections/crypto.py then
 # creates var/credential_keys (mode 0600); with DJANGO_HTTPS it refuses to run without keys.

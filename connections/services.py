@@ -1,9 +1,8 @@
 """Workflows of a connection: connect, configure, action needed, new code 1, disconnect.
 
 Calls to e-Boekhouden happen before the database transaction that stores their outcome, so
-a slow service never holds row locks. The client comes from settings.EBH_CLIENT_CLASS and is
-imported lazily: connections must not import ebh_sync at module level (ebh_sync depends on
-connections, not the other way round).
+a slow service never holds row locks. The client comes from settings.EBH_CLIENT_CLASS
+(connections.clients); the protocol itself is the ``eboekhouden`` package.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization
 from connections import signals
+from connections.clients import get_client
 from connections.models import (
     Connection,
     ConnectionEvent,
@@ -30,27 +29,23 @@ from connections.models import (
     OwnerNotice,
 )
 from connections.notices import owners_notify
-
-if TYPE_CHECKING:
-    from ebh_sync.client import (
-        Administration,
-        CostCentre,
-        Credentials,
-        EbhClient,
-        LedgerAccount,
-        Session,
-    )
+from eboekhouden.client import (
+    Administration,
+    AuthenticationError,
+    CostCentre,
+    Credentials,
+    EbhClient,
+    LedgerAccount,
+    RejectedError,
+    Session,
+)
 
 
 def _client() -> EbhClient:
-    from ebh_sync.client import get_client
-
     return get_client()
 
 
 def _credentials(username: str, security_code_1: str, security_code_2: str) -> Credentials:
-    from ebh_sync.client import Credentials
-
     return Credentials(username.strip(), security_code_1.strip(), security_code_2.strip())
 
 
@@ -92,7 +87,7 @@ def connection_connect(
 ) -> Connection:
     """Verify the three codes with OpenSession; only then store them (encrypted).
 
-    Raises ebh_sync.client.EbhError when the service refuses or cannot be reached; nothing is
+    Raises eboekhouden.client.EbhError when the service refuses or cannot be reached; nothing is
     stored then."""
     credentials = _credentials(username, security_code_1, security_code_2)
     with _client().session(credentials):
@@ -182,8 +177,6 @@ def connection_load_choices(
     """Administrations of the account and the ledger accounts of the chosen one: the one
     whose ``administration_key`` is ``administration``, else the stored one, else the one
     security code 2 belongs to, else the first."""
-    from ebh_sync.client import AuthenticationError
-
     try:
         return _load_choices(connection, administration)
     except AuthenticationError as exc:
@@ -193,8 +186,6 @@ def connection_load_choices(
 
 @sensitive_variables()
 def _load_choices(connection: Connection, key: str) -> ConfigureChoices:
-    from ebh_sync.client import RejectedError
-
     client = _client()
     credentials = connection_credentials(connection=connection)
     with client.session(credentials) as session:
@@ -218,8 +209,6 @@ def _load_choices(connection: Connection, key: str) -> ConfigureChoices:
 
 
 def _cost_centres(client: EbhClient, session: Session) -> list[CostCentre]:
-    from ebh_sync.client import RejectedError
-
     try:
         return client.get_kostenplaatsen(session)
     except RejectedError:
@@ -237,8 +226,6 @@ def _route_to(
     The administration security code 2 belongs to opens with OpenSession. Accountant accounts
     open the others with OpenSessionSub; plain accounts answer E002.5 to that, and then use the
     administration's Guid (which is its security code 2) with OpenSession."""
-    from ebh_sync.client import AuthenticationError
-
     if guid.upper() == credentials.security_code_2.upper():
         return False, False, credentials
     try:

@@ -26,15 +26,10 @@ from connections.forms import (
     SecurityCode1Form,
 )
 from connections.models import Connection
+from eboekhouden.client import EbhError
 from invoicing.extensions import start_items
 
 SECRET_POST_FIELDS = ("username", "security_code_1", "security_code_2")
-
-
-def _ebh_error_class():
-    from ebh_sync.client import EbhError
-
-    return EbhError
 
 
 def _sync_errors(organization) -> tuple[str, int] | None:
@@ -74,7 +69,7 @@ def connect(request):
             connection = services.connection_connect(
                 organization=request.organization, **form.cleaned_data
             )
-        except _ebh_error_class() as error:
+        except EbhError as error:
             form.apply_error(error)
         else:
             messages.success(request, _("Connected to e-Boekhouden.nl. Now choose the "
@@ -90,7 +85,7 @@ def _load_choices_or_redirect(request, connection: Connection, administration: s
         ), None
     except CredentialDecryptError:
         messages.error(request, _("The stored credentials cannot be read. Connect again."))
-    except (_ebh_error_class(), services.AdministrationNotAvailable) as error:
+    except (EbhError, services.AdministrationNotAvailable) as error:
         messages.error(request, error.user_message)
         if administration:
             # Only this other administration failed: back to the working choice.
@@ -152,7 +147,7 @@ def security_code(request, pk: int):
         except CredentialDecryptError:
             messages.error(request, _("The stored credentials cannot be read. Connect again."))
             return redirect("connections:overview")
-        except _ebh_error_class() as error:
+        except EbhError as error:
             form.apply_error(error)
         else:
             messages.success(request, _("Security code 1 is updated. Paused bookings are sent "

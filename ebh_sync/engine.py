@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from connections.clients import get_client
 from connections.models import Connection, OwnerNotice
 from connections.notices import owners_notify
 from connections.services import (
@@ -43,7 +44,8 @@ from connections.services import (
     connection_mark_action_needed,
 )
 from ebh_sync import mapping
-from ebh_sync.client import (
+from ebh_sync.models import ArticleLink, RelationLink, SyncEvent, SyncJob, SyncLease
+from eboekhouden.client import (
     BOOKING_DATES,
     GETMUTATIES_ROW_CAP,
     AuthenticationError,
@@ -55,9 +57,7 @@ from ebh_sync.client import (
     RejectedError,
     SessionError,
     TransientError,
-    get_client,
 )
-from ebh_sync.models import ArticleLink, RelationLink, SyncEvent, SyncJob, SyncLease
 from workorders import services as workorders
 
 logger = logging.getLogger(__name__)

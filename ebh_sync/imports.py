@@ -61,14 +61,14 @@ from connections.services import (
     connection_mark_action_needed,
     connection_session,
 )
-from ebh_sync.client import (
+from ebh_sync.models import ArticleLink, ImportRun, RelationConflict, RelationLink
+from eboekhouden.client import (
     Article,
     AuthenticationError,
     EbhError,
     RelationData,
     RelationRecord,
 )
-from ebh_sync.models import ArticleLink, ImportRun, RelationConflict, RelationLink
 from invoicing import numbering
 from invoicing.models import Customer, Product, Supplier
 from invoicing.vat import sales_rate_for_ebh_code

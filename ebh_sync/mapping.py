@@ -14,7 +14,13 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ebh_sync.client import InvoiceData, InvoiceLine, MutationData, MutationLine, RelationData
+from eboekhouden.client import (
+    InvoiceData,
+    InvoiceLine,
+    MutationData,
+    MutationLine,
+    RelationData,
+)
 from invoicing.money import CENT, HUNDRED, round_money
 from invoicing.vat import sales_rate
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from connections.models import Connection
 from connections.services import administration_key
 from ebh_sync import mapping
-from ebh_sync.client import MutationData, MutationLine
 from ebh_sync.engine import connection_accounts
 from ebh_sync.models import RelationLink, SyncJob
+from eboekhouden.client import MutationData, MutationLine
 from invoicing import extensions, numbering
 from invoicing import services as invoicing_services
 from invoicing.models import PurchaseInvoice, SalesInvoice

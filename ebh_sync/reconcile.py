@@ -52,15 +52,15 @@ from django.utils.translation import gettext_lazy
 
 from connections.crypto import CredentialDecryptError
 from connections.services import connection_mark_action_needed, connection_session
-from ebh_sync.client import (
+from ebh_sync.mapping import PURCHASE_KIND, SALES_KIND
+from ebh_sync.models import ReconciliationReport, SyncJob
+from eboekhouden.client import (
     BOOKING_DATES,
     GETMUTATIES_ROW_CAP,
     AuthenticationError,
     EbhError,
     MutationSummary,
 )
-from ebh_sync.mapping import PURCHASE_KIND, SALES_KIND
-from ebh_sync.models import ReconciliationReport, SyncJob
 
 CENT = Decimal("0.01")
 ROW_CAP = GETMUTATIES_ROW_CAP

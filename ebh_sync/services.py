@@ -23,6 +23,7 @@ from ebh_sync.models import (
     RelationLink,
     SyncJob,
 )
+from invoicing.models import InvoiceStatus, PurchaseInvoice, PurchaseStatus, SalesInvoice
 from invoicing.numbering import next_invoice_number
 
 logger = logging.getLogger(__name__)
@@ -230,8 +231,6 @@ class ExportError(Exception):
 
 
 def _export_documents(organization, *, date_from, date_to, kind: str):
-    from invoicing.models import InvoiceStatus, PurchaseInvoice, PurchaseStatus, SalesInvoice
-
     sales = purchases = []
     if kind in ("all", "sales"):
         sales = list(

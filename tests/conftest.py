@@ -85,7 +85,7 @@ def ebh(sandbox, settings, credential_keys):
     sandbox.reset()
     settings.EBH_WSDL_URL = sandbox.wsdl_url
     settings.EBH_ENDPOINT_URL = sandbox.endpoint
-    settings.EBH_CLIENT_CLASS = "ebh_sync.soap.SoapClient"
+    settings.EBH_CLIENT_CLASS = "connections.clients.ConfiguredSoapClient"
     settings.EBH_CONNECT_TIMEOUT = 5
     settings.EBH_READ_TIMEOUT = 10
     return sandbox

@@ -12,7 +12,7 @@ from connections.forms import LedgerForm, low_rate_revenue_account
 from connections.models import Connection, InvoiceMode, LedgerOverride
 from connections.services import ConfigureChoices, administration_key
 from ebh_sandbox import chart
-from ebh_sync.client import Administration, LedgerAccount
+from eboekhouden.client import Administration, LedgerAccount
 from tests.connections.factories import make_connection
 
 CONNECT = "/settings/connections/e-boekhouden/connect/"

@@ -1,10 +1,11 @@
-"""The first part of the e-Boekhouden client (ebh_sync.client / ebh_sync.soap) against the
+"""The first part of the e-Boekhouden client (eboekhouden.client / eboekhouden.soap) against the
 sandbox over HTTP: plain values back, typed errors, the WSDL parsed once per URL."""
 
 import pytest
 
-from ebh_sync import soap
-from ebh_sync.client import (
+from connections.clients import ConfiguredSoapClient
+from eboekhouden import soap
+from eboekhouden.client import (
     AuthenticationError,
     Credentials,
     LimitError,
@@ -22,7 +23,7 @@ def _credentials(account) -> Credentials:
 
 
 def test_session_administrations_and_ledgers(account):
-    client = soap.SoapClient()
+    client = ConfiguredSoapClient()
     with client.session(_credentials(account)) as session:
         administrations = client.get_administraties(session)
         ledgers = client.get_grootboekrekeningen(session)
@@ -36,7 +37,7 @@ def test_session_administrations_and_ledgers(account):
 
 
 def test_closed_session_is_a_session_error(account):
-    client = soap.SoapClient()
+    client = ConfiguredSoapClient()
     with client.session(_credentials(account)) as session:
         pass
     with pytest.raises(SessionError) as caught:
@@ -47,7 +48,8 @@ def test_closed_session_is_a_session_error(account):
 def test_open_session_sub_on_a_plain_account(ebh):
     account = ebh.add_account(new_username(), administrations=2)
     with pytest.raises(AuthenticationError) as caught:
-        soap.SoapClient().open_session_sub(_credentials(account), account["administrations"][1])
+        ConfiguredSoapClient().open_session_sub(_credentials(account),
+                                                account["administrations"][1])
     assert caught.value.code == "E002.5"
 
 
@@ -58,7 +60,7 @@ def test_open_session_sub_on_a_plain_account(ebh):
 ])
 def test_failures_after_sending_are_transient_and_ambiguous(account, ebh, fault, kind):
     ebh.set_faults(operations=["GetAdministraties"], **fault)
-    client = soap.SoapClient()
+    client = ConfiguredSoapClient()
     with client.session(_credentials(account)) as session, \
             pytest.raises(TransientError) as caught:
         client.get_administraties(session)
@@ -69,7 +71,7 @@ def test_failures_after_sending_are_transient_and_ambiguous(account, ebh, fault,
 def test_unreachable_is_not_ambiguous(account, settings):
     settings.EBH_ENDPOINT_URL = "http://127.0.0.1:9/soap.asmx"
     with pytest.raises(TransientError) as caught:
-        soap.SoapClient().open_session(_credentials(account))
+        ConfiguredSoapClient().open_session(_credentials(account))
     assert caught.value.kind == TransientError.UNREACHABLE
     assert not caught.value.ambiguous
 
@@ -78,16 +80,16 @@ def test_read_timeout(account, ebh, settings):
     settings.EBH_READ_TIMEOUT = 1
     ebh.set_faults(latency_ms=2500, operations=["OpenSession"])
     with pytest.raises(TransientError) as caught:
-        soap.SoapClient().open_session(_credentials(account))
+        ConfiguredSoapClient().open_session(_credentials(account))
     assert caught.value.kind == TransientError.TIMEOUT
     assert caught.value.ambiguous
 
 
 def test_wsdl_parsed_once_per_url(ebh):
-    first = soap.wsdl_document(ebh.wsdl_url)
-    assert soap.wsdl_document(ebh.wsdl_url) is first
+    first = soap.wsdl_document(ebh.wsdl_url, 10.0)
+    assert soap.wsdl_document(ebh.wsdl_url, 10.0) is first
     other_url = ebh.wsdl_url.replace("?wsdl", "?WSDL")
-    assert soap.wsdl_document(other_url) is not first
+    assert soap.wsdl_document(other_url, 10.0) is not first
 
 
 def test_error_codes_map_to_classes():

@@ -4,22 +4,22 @@ connection chosen on the configure page, and no such field when the administrati
 import pytest
 from django.urls import reverse
 
+from connections.clients import ConfiguredSoapClient
 from connections.models import Connection
 from connections.services import administration_key
-from ebh_sync import soap
-from ebh_sync.client import CostCentre, Credentials, RejectedError
+from eboekhouden.client import CostCentre, Credentials, RejectedError
 
 CONNECT = "/settings/connections/e-boekhouden/connect/"
 
 
-class NoCostCentresClient(soap.SoapClient):
+class NoCostCentresClient(ConfiguredSoapClient):
     """An administration that uses no cost centres (every sandbox administration has two)."""
 
     def get_kostenplaatsen(self, session):
         return []
 
 
-class RefusingCostCentresClient(soap.SoapClient):
+class RefusingCostCentresClient(ConfiguredSoapClient):
     """An administration whose GetKostenplaatsen answers with an error code."""
 
     def get_kostenplaatsen(self, session):
@@ -49,7 +49,7 @@ def _post(client, connection, account, **changes):
 
 
 def test_get_kostenplaatsen_from_the_sandbox(account):
-    client = soap.SoapClient()
+    client = ConfiguredSoapClient()
     credentials = Credentials(account["username"], account["security_code_1"],
                               account["security_code_2"])
     with client.session(credentials) as session:

@@ -120,7 +120,7 @@ def test_production_refuses_to_run_without_keys(settings, tmp_path):
 
 
 def test_repr_and_str_never_show_secrets(org_a, credential_keys):
-    from ebh_sync.client import Credentials
+    from eboekhouden.client import Credentials
 
     connection = make_connection(org_a, security_code_1=CODE_1)
     for text in (str(connection), repr(connection)):

@@ -32,7 +32,7 @@ def _connected(client, account) -> Connection:
 
 def _sync_once(connection: Connection) -> None:
     """What the sync does with a connection: one session; on E001.x, mark action needed."""
-    from ebh_sync.client import AuthenticationError
+    from eboekhouden.client import AuthenticationError
 
     try:
         with connection_session(connection=connection) as (client, session):
@@ -49,7 +49,7 @@ def test_password_change_end_to_end(client_a, member_client, org_a, account, ebh
     _sync_once(connection)  # works before the password change
 
     new_code_1 = ebh.change_password(account["username"])
-    from ebh_sync.client import AuthenticationError
+    from eboekhouden.client import AuthenticationError
 
     with pytest.raises(AuthenticationError) as caught:
         _sync_once(connection)

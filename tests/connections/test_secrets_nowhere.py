@@ -16,9 +16,9 @@ from django.test import Client
 from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
+from connections.clients import ConfiguredSoapClient
 from connections.models import Connection
 from connections.services import administration_key
-from ebh_sync.soap import SoapClient
 from tests.celery_broker import publishing_to
 from tests.factories import make_user
 from tests.invoicing.factories import make_sent
@@ -26,7 +26,7 @@ from tests.invoicing.factories import make_sent
 CONNECT = "/settings/connections/e-boekhouden/connect/"
 
 
-class ExplodingClient(SoapClient):
+class ExplodingClient(ConfiguredSoapClient):
     """The client with a bug: opening a session fails with an unexpected error (a 500)."""
 
     def open_session(self, credentials):

@@ -84,7 +84,8 @@ def e2e_stack(django_db_setup, sandbox):
     with Mailbox() as mailbox:
         settings = {
             "EBH_WSDL_URL": sandbox.wsdl_url, "EBH_ENDPOINT_URL": sandbox.endpoint,
-            "EBH_CREDENTIAL_KEYS": keys, "EBH_CLIENT_CLASS": "ebh_sync.soap.SoapClient",
+            "EBH_CREDENTIAL_KEYS": keys,
+            "EBH_CLIENT_CLASS": "connections.clients.ConfiguredSoapClient",
             "EBH_CONNECT_TIMEOUT": 5, "EBH_READ_TIMEOUT": 10,
             "EBH_SYNC_BACKOFF_BASE_SECONDS": 0, "MEDIA_ROOT": media,
         }

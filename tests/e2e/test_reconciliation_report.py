@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from connections.models import Connection
 from connections.services import connection_session
-from ebh_sync.client import MutationData, MutationLine
 from ebh_sync.models import SyncJob
+from eboekhouden.client import MutationData, MutationLine
 from tests.e2e.flows import business_with_customer, connect_with_services, open_connections
 from tests.invoicing.factories import line, make_sent
 

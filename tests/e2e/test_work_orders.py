@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from connections.models import Connection
 from connections.services import connection_session
-from ebh_sync.client import RelationData
 from ebh_sync.models import SyncJob
+from eboekhouden.client import RelationData
 from tests.e2e.conftest import DESKTOP, MOBILE
 from tests.e2e.flows import (
     booked_badge,

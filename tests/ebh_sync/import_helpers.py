@@ -6,9 +6,9 @@ import zeep
 
 from connections.services import connection_session
 from ebh_sandbox.testing import BINDING
-from ebh_sync.client import RelationData
 from ebh_sync.models import ImportRun
 from ebh_sync.services import import_start
+from eboekhouden.client import RelationData
 
 
 def seed(linked, *relations: RelationData) -> list[int]:

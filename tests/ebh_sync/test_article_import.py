@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from ebh_sync.client import Article
 from ebh_sync.imports import ArticleImport
 from ebh_sync.models import ArticleLink, ImportRun
+from eboekhouden.client import Article
 from invoicing.models import Product
 from tests.ebh_sync.import_helpers import run_import
 

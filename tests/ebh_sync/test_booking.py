@@ -76,7 +76,7 @@ def test_relation_that_already_exists_is_looked_up_not_duplicated(
     linked, org_a, user_a, customer, django_capture_on_commit_callbacks
 ):
     from connections.services import connection_session
-    from ebh_sync.client import RelationData
+    from eboekhouden.client import RelationData
 
     with connection_session(connection=linked.connection) as (client, session):
         existing_id = client.add_relatie(session, RelationData(code=customer.code, name="Oud"))

@@ -14,9 +14,9 @@ from django.urls import reverse
 from connections import services as connection_services
 from connections.models import Connection
 from ebh_sync import preview
-from ebh_sync.client import MutationData, MutationLine
 from ebh_sync.engine import Runner, drain_connection
 from ebh_sync.models import SyncJob
+from eboekhouden.client import MutationData, MutationLine
 from invoicing import services as invoicing
 from invoicing.models import Customer
 from invoicing.services import LineData, PurchaseData, PurchaseLineData

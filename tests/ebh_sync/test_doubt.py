@@ -10,11 +10,12 @@ from decimal import Decimal
 
 import pytest
 
+from connections.clients import get_client
 from ebh_sync import selectors
-from ebh_sync.client import Credentials, MutationData, MutationLine, get_client
 from ebh_sync.engine import drain_connection
 from ebh_sync.mapping import relation_from_snapshot
 from ebh_sync.models import RelationLink, SyncJob
+from eboekhouden.client import Credentials, MutationData, MutationLine
 from tests.ebh_sync.test_faults import job_of, send
 from tests.invoicing.factories import make_customer
 

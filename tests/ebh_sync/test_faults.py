@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from connections import services as connection_services
+from connections.clients import ConfiguredSoapClient
 from connections.models import Connection
-from ebh_sync.client import RejectedError
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import SyncJob
-from ebh_sync.soap import SoapClient
+from eboekhouden.client import RejectedError
 from invoicing import services as invoicing
 from invoicing.models import SalesInvoice
 from tests.invoicing.factories import make_draft
@@ -136,7 +136,7 @@ def test_a_rejected_booking_fails_with_its_reason_and_the_others_go_through(
     assert_booked_exactly_once(linked, new)
 
 
-class RefusingClient(SoapClient):
+class RefusingClient(ConfiguredSoapClient):
     """The real client, except that the service refuses one relation or one booking,
     as it would refuse bad data of ours (a code it does not accept, a description over 200
     characters)."""
@@ -222,7 +222,7 @@ def test_a_job_left_sending_by_a_dead_worker_is_reconciled_by_the_next_drain(
     [invoice] = send(org_a, user_a, customer)
     job = job_of(invoice)
     # The dead worker got as far as AddMutatie: the booking exists, our row says "sending".
-    runner = Runner(linked.connection, SoapClient())
+    runner = Runner(linked.connection, ConfiguredSoapClient())
     runner.ensure_relation(job)
     with connection_session(connection=linked.connection) as (client, session):
         number = client.add_mutatie(session, runner.build(job))
@@ -243,7 +243,7 @@ def test_a_job_cancelled_by_a_disconnect_is_not_sent(linked, org_a, user_a, cust
 
     [invoice] = send(org_a, user_a, customer)
     job = job_of(invoice)
-    runner = Runner(linked.connection, SoapClient())
+    runner = Runner(linked.connection, ConfiguredSoapClient())
     connection_disconnect(connection=linked.connection)  # while the job is being processed
     runner.process(job)
     runner.close()

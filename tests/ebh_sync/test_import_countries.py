@@ -3,9 +3,9 @@ Dutch, English (and the neighbours' own names); an unknown name is left for the 
 
 import pytest
 
-from ebh_sync.client import RelationData, RelationRecord
 from ebh_sync.imports import RelationImport, country_code
 from ebh_sync.models import ImportRun
+from eboekhouden.client import RelationData, RelationRecord
 from invoicing.models import Customer
 
 

@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from connections import services as connection_services
+from connections.clients import ConfiguredSoapClient
 from connections.models import Connection, InvoiceMode
 from ebh_sync import mapping
-from ebh_sync.client import InvoiceData, InvoiceLine, RelationData
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import ArticleLink, SyncEvent, SyncJob
-from ebh_sync.soap import SoapClient
+from eboekhouden.client import InvoiceData, InvoiceLine, RelationData
 from invoicing import services as invoicing
 from invoicing.models import SalesInvoice
 from tests.invoicing.factories import make_customer, make_draft, make_product
@@ -318,7 +318,7 @@ def test_password_change_pauses_then_resumes(module, org_a, user_a, customer,
     assert_one_invoice_each(module, work_orders)
 
 
-class LaggingLookup(SoapClient):
+class LaggingLookup(ConfiguredSoapClient):
     """GetFacturen that does not see a just-created invoice the first time it is asked, so
     the resend meets CFACT026."""
 

@@ -3,7 +3,7 @@ http(s) address is kept, so an odd answer can never run script in the user's bro
 
 import pytest
 
-from ebh_sync.soap import _web_address
+from eboekhouden.soap import _web_address
 
 
 @pytest.mark.parametrize("url, kept", [

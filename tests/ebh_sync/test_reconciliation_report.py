@@ -15,9 +15,14 @@ from django.urls import reverse
 
 from connections.services import connection_session
 from ebh_sync import reconcile, reports
-from ebh_sync.client import MutationData, MutationLine, MutationSummary, RelationData
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import ReconciliationReport, SyncEvent, SyncJob
+from eboekhouden.client import (
+    MutationData,
+    MutationLine,
+    MutationSummary,
+    RelationData,
+)
 from invoicing import services as invoicing
 from tests.invoicing.factories import line, make_draft
 

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from accounts.models import Membership
 from connections.services import connection_session
-from ebh_sync.client import RelationData, RelationRecord
 from ebh_sync.imports import RelationImport, fetch_all_relations
 from ebh_sync.models import ImportRun, ImportSettings, RelationConflict, RelationLink
 from ebh_sync.tasks import periodic_import_task
+from eboekhouden.client import RelationData, RelationRecord
 from invoicing.models import Customer, Supplier
 from tests.ebh_sync.conftest import connect
 from tests.ebh_sync.import_helpers import run_import, seed, update_in_ebh

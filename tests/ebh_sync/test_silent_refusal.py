@@ -7,10 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from ebh_sync.client import Credentials, MutationData, MutationLine, RejectedError, get_client
+from connections.clients import ConfiguredSoapClient, get_client
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import SyncJob
-from ebh_sync.soap import SoapClient
+from eboekhouden.client import (
+    Credentials,
+    MutationData,
+    MutationLine,
+    RejectedError,
+)
 from tests.ebh_sync.test_faults import job_of, send
 
 
@@ -36,7 +41,7 @@ def test_a_description_of_201_characters_is_refused_and_nothing_is_booked(ebh):
     assert [len(m["omschrijving"]) for m in ebh.mutations(guid)] == [200]
 
 
-class LongDescriptions(SoapClient):
+class LongDescriptions(ConfiguredSoapClient):
     """A client that (wrongly) sends the full text: what the service does with it."""
 
     def add_mutatie(self, session, mutation):

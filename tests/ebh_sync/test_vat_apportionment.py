@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from connections.clients import get_client
 from ebh_sync import mapping
-from ebh_sync.client import Credentials, get_client
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import SyncJob
+from eboekhouden.client import Credentials
 from invoicing import services as invoicing
 from invoicing.money import line_amounts, totals_per_rate
 from invoicing.vat import purchase_rate, sales_rate

@@ -7,8 +7,8 @@ regardless of case too, as a SQL Server collation does)."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ebh_sync.client import RelationData, RelationRecord
 from ebh_sync.imports import fetch_all_relations
+from eboekhouden.client import RelationData, RelationRecord
 from tests.fuzz.strategies import FUZZ
 
 # One style per administration, as e-Boekhouden users keep them, of the characters the walk

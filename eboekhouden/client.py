@@ -1,7 +1,7 @@
 """The e-Boekhouden client interface: plain values in, plain values out, typed errors.
 
-Everything outside ebh_sync talks to e-Boekhouden through :class:`EbhClient` (the zeep
-implementation is :class:`ebh_sync.soap.SoapClient`; tests may use a fake). Results are frozen
+The product talks to e-Boekhouden only through :class:`EbhClient` (the zeep implementation is
+:class:`eboekhouden.soap.SoapClient`; tests may use a fake). Results are frozen
 dataclasses, never zeep objects, and every failure is an :class:`EbhError` subclass:
 
 * :class:`AuthenticationError` (E001.x, and E002.5): the stored credentials no longer work;
@@ -22,9 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
+from eboekhouden.messages import gettext_noop as _
+from eboekhouden.messages import translate
 
 MASK = "********"
 # GetMutaties answers at most the newest 500 mutations; with an invoice-number or date filter
@@ -241,8 +240,8 @@ class EbhError(Exception):
 
     @property
     def user_message(self) -> str:
-        return str(_("e-Boekhouden.nl refused the request (%(code)s: %(description)s).")
-                   % {"code": self.code or "?", "description": self.description or "-"})
+        return translate(_("e-Boekhouden.nl refused the request (%(code)s: %(description)s).")
+                         ) % {"code": self.code or "?", "description": self.description or "-"}
 
 
 class AuthenticationError(EbhError):
@@ -278,9 +277,9 @@ class AuthenticationError(EbhError):
     def user_message(self) -> str:
         message = self._MESSAGES.get(self.code)
         if message is None:
-            return str(_("e-Boekhouden.nl refused the credentials (%(code)s).")
-                       % {"code": self.code})
-        return str(message)
+            return translate(_("e-Boekhouden.nl refused the credentials (%(code)s).")
+                             ) % {"code": self.code}
+        return translate(message)
 
 
 class SessionError(EbhError):
@@ -292,7 +291,7 @@ class SessionError(EbhError):
 
     @property
     def user_message(self) -> str:
-        return str(_("The session with e-Boekhouden.nl expired. Please try again."))
+        return translate(_("The session with e-Boekhouden.nl expired. Please try again."))
 
 
 class LimitError(EbhError):
@@ -304,7 +303,7 @@ class LimitError(EbhError):
 
     @property
     def user_message(self) -> str:
-        return str(_("The monthly limit of e-Boekhouden.nl look-ups is reached."))
+        return translate(_("The monthly limit of e-Boekhouden.nl look-ups is reached."))
 
 
 class RejectedError(EbhError):
@@ -342,7 +341,7 @@ class TransientError(EbhError):
 
     @property
     def user_message(self) -> str:
-        return str(self._MESSAGES.get(self.kind, self._MESSAGES[self.SERVER_ERROR]))
+        return translate(self._MESSAGES.get(self.kind, self._MESSAGES[self.SERVER_ERROR]))
 
 
 def error_for_code(code: str, description: str = "") -> EbhError:
@@ -403,7 +402,8 @@ class EbhClient(ABC):
         self, session: Session, *, keyword: str = "", code: str = ""
     ) -> list[RelationRecord]:
         """One GetRelaties call with a Trefwoord and/or Code filter (both empty: all). The
-        service answers at most a capped number of rows (see ebh_sync.imports)."""
+        service answers at most a capped number of rows (GETMUTATIES_ROW_CAP-like; the product's
+        import walks keywords to reach every relation)."""
 
     @abstractmethod
     def get_artikelen(self, session: Session) -> list[Article]:
@@ -465,7 +465,3 @@ class EbhClient(ABC):
         finally:
             self.close_session(opened)
 
-
-def get_client() -> EbhClient:
-    """The configured client (settings.EBH_CLIENT_CLASS), built fresh for each use."""
-    return import_string(settings.EBH_CLIENT_CLASS)()

@@ -1,11 +1,11 @@
-"""The one zeep implementation of :class:`ebh_sync.client.EbhClient` (the only module in the
+"""The one zeep implementation of :class:`eboekhouden.client.EbhClient` (the only module in the
 project that imports zeep).
 
 * The WSDL is parsed once per process and WSDL URL (parsing takes a while; the document is
   immutable afterwards), and every client gets its own HTTP transport with explicit connect
-  and read timeouts from the settings.
-* The service is bound to settings.EBH_ENDPOINT_URL, never to the (plain http) address in the
-  WSDL.
+  and read timeouts (:class:`SoapConfig`, given by the caller).
+* The service is bound to the configured endpoint URL, never to the (plain http) address in
+  the WSDL.
 * Envelopes carry the security codes, so this transport never logs them, whatever level the
   ``zeep.transports`` logger is set to, and no HistoryPlugin is used.
 """
@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import threading
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -22,13 +23,11 @@ import requests
 import urllib3
 import zeep
 import zeep.exceptions
-from django.conf import settings
-from django.views.decorators.debug import sensitive_variables
 from lxml import etree
 from zeep.transports import Transport
 from zeep.wsdl import Document
 
-from ebh_sync.client import (
+from eboekhouden.client import (
     Administration,
     Article,
     CostCentre,
@@ -48,6 +47,7 @@ from ebh_sync.client import (
     TransientError,
     error_for_code,
 )
+from eboekhouden.masking import sensitive
 
 BINDING = "{http://www.e-boekhouden.nl/soap}soapAppSoap"
 
@@ -64,16 +64,24 @@ class QuietTransport(Transport):
         )
 
 
-def _timeouts() -> tuple[float, float]:
-    return (float(settings.EBH_CONNECT_TIMEOUT), float(settings.EBH_READ_TIMEOUT))
+@dataclass(frozen=True)
+class SoapConfig:
+    """Where the service is and how long to wait for it (seconds)."""
+
+    wsdl_url: str
+    endpoint_url: str
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+    wsdl_timeout: float = 10.0
+    source: str = "Facturen"  # the Source every session names (at most 15 characters)
 
 
-def wsdl_document(wsdl_url: str) -> Document:
+def wsdl_document(wsdl_url: str, timeout: float) -> Document:
     """The parsed WSDL of ``wsdl_url``; loaded on first use, then shared by the process."""
     with _documents_lock:
         document = _documents.get(wsdl_url)
         if document is None:
-            loader = QuietTransport(timeout=settings.EBH_WSDL_TIMEOUT)
+            loader = QuietTransport(timeout=timeout)
             try:
                 document = Document(wsdl_url, loader, settings=zeep.Settings(strict=True))
             except Exception as exc:
@@ -83,25 +91,31 @@ def wsdl_document(wsdl_url: str) -> Document:
 
 
 class SoapClient(EbhClient):
-    def __init__(self, *, wsdl_url: str = "", endpoint_url: str = "") -> None:
-        self.wsdl_url = wsdl_url or settings.EBH_WSDL_URL
-        self.endpoint_url = endpoint_url or settings.EBH_ENDPOINT_URL
+    def __init__(self, config: SoapConfig) -> None:
+        self.config = config
         self._service = None
 
     def __repr__(self) -> str:
         return f"SoapClient(endpoint_url={self.endpoint_url!r})"
 
     @property
+    def endpoint_url(self) -> str:
+        return self.config.endpoint_url
+
+    @property
     def service(self):
         if self._service is None:
+            config = self.config
             transport = QuietTransport(
-                timeout=settings.EBH_WSDL_TIMEOUT, operation_timeout=_timeouts()
+                timeout=config.wsdl_timeout,
+                operation_timeout=(config.connect_timeout, config.read_timeout),
             )
-            client = zeep.Client(wsdl_document(self.wsdl_url), transport=transport)
+            document = wsdl_document(config.wsdl_url, config.wsdl_timeout)
+            client = zeep.Client(document, transport=transport)
             self._service = client.create_service(BINDING, self.endpoint_url)
         return self._service
 
-    @sensitive_variables()
+    @sensitive
     def _call(self, operation: str, **kwargs):
         """Call one operation; return its result or raise the matching EbhError."""
         try:
@@ -114,7 +128,7 @@ class SoapClient(EbhClient):
             _raise_for_error(result)
         return result
 
-    @sensitive_variables()
+    @sensitive
     def _data_call(self, operation: str, session: Session, **kwargs):
         """A call inside an open session: its id and security code 2 go along."""
         return self._call(operation, SessionID=session.session_id,
@@ -122,30 +136,30 @@ class SoapClient(EbhClient):
 
     # --- sessions ---------------------------------------------------------------------------
 
-    @sensitive_variables()
+    @sensitive
     def open_session(self, credentials: Credentials) -> Session:
         result = self._call(
             "OpenSession",
             Username=credentials.username,
             SecurityCode1=credentials.security_code_1,
             SecurityCode2=credentials.security_code_2,
-            Source=settings.EBH_SOURCE[:15],
+            Source=self.config.source[:15],
         )
         return Session(_session_id(result), credentials.security_code_2)
 
-    @sensitive_variables()
+    @sensitive
     def open_session_sub(self, credentials: Credentials, administration_guid: str) -> Session:
         result = self._call(
             "OpenSessionSub",
             Username=credentials.username,
             SecurityCode1=credentials.security_code_1,
             SecurityCode2=credentials.security_code_2,
-            Source=settings.EBH_SOURCE[:15],
+            Source=self.config.source[:15],
             AdministratieGUID=administration_guid,
         )
         return Session(_session_id(result), credentials.security_code_2, administration_guid)
 
-    @sensitive_variables()
+    @sensitive
     def close_session(self, session: Session) -> None:
         # Best effort by design: an unclosed session simply expires on the service's side.
         with contextlib.suppress(Exception):
@@ -153,7 +167,7 @@ class SoapClient(EbhClient):
 
     # --- reads ------------------------------------------------------------------------------
 
-    @sensitive_variables()
+    @sensitive
     def get_administraties(self, session: Session) -> list[Administration]:
         result = self._data_call("GetAdministraties", session)
         rows = _rows(result, "Administraties", "cAdministratie")
@@ -168,7 +182,7 @@ class SoapClient(EbhClient):
             if _text(row, "Guid")
         ]
 
-    @sensitive_variables()
+    @sensitive
     def get_grootboekrekeningen(
         self, session: Session, category: str | None = None
     ) -> list[LedgerAccount]:
@@ -188,7 +202,7 @@ class SoapClient(EbhClient):
             for row in rows
         ]
 
-    @sensitive_variables()
+    @sensitive
     def get_kostenplaatsen(self, session: Session) -> list[CostCentre]:
         # 0 and "" mean "no filter" (SOAP_API.md §2): every cost centre of the administration.
         result = self._data_call(
@@ -206,7 +220,7 @@ class SoapClient(EbhClient):
 
     # --- relations and mutations --------------------------------------------------------------
 
-    @sensitive_variables()
+    @sensitive
     def _relatie_rows(self, session: Session, *, keyword: str = "", code: str = "") -> list:
         result = self._data_call(
             "GetRelaties", session,
@@ -229,7 +243,7 @@ class SoapClient(EbhClient):
             for row in self._relatie_rows(session, keyword=keyword, code=code)
         ]
 
-    @sensitive_variables()
+    @sensitive
     def get_artikelen(self, session: Session) -> list[Article]:
         result = self._data_call(
             "GetArtikelen", session,
@@ -238,7 +252,7 @@ class SoapClient(EbhClient):
         )
         return [_article(row) for row in _rows(result, "Artikelen", "cArtikel")]
 
-    @sensitive_variables()
+    @sensitive
     def add_relatie(self, session: Session, relation: RelationData) -> int:
         result = self._data_call("AddRelatie", session, oRel=_relation_payload(relation))
         relation_id = int(getattr(result, "Rel_ID", 0) or 0)
@@ -247,7 +261,7 @@ class SoapClient(EbhClient):
                                  ambiguous=True)
         return relation_id
 
-    @sensitive_variables()
+    @sensitive
     def add_mutatie(self, session: Session, mutation: MutationData) -> int:
         result = self._data_call("AddMutatie", session, oMut=_mutation_payload(mutation))
         number = int(getattr(result, "Mutatienummer", 0) or 0)
@@ -256,7 +270,7 @@ class SoapClient(EbhClient):
             raise RejectedError("MUT0", "e-Boekhouden returned mutation number 0")
         return number
 
-    @sensitive_variables()
+    @sensitive
     def get_mutaties(
         self,
         session: Session,
@@ -281,7 +295,7 @@ class SoapClient(EbhClient):
 
     # --- invoices of the invoicing module -----------------------------------------------------
 
-    @sensitive_variables()
+    @sensitive
     def add_factuur(self, session: Session, invoice: InvoiceData) -> str:
         result = self._data_call("AddFactuur", session, oFact=_invoice_payload(invoice))
         number = _text(result, "Factuurnummer")
@@ -290,7 +304,7 @@ class SoapClient(EbhClient):
                                  ambiguous=True)
         return number
 
-    @sensitive_variables()
+    @sensitive
     def get_facturen(
         self,
         session: Session,

@@ -1,0 +1,34 @@
+"""The e-Boekhouden client the product uses, built from the settings.
+
+``settings.EBH_CLIENT_CLASS`` names the class (tests put a fake there); the default is
+:class:`ConfiguredSoapClient`, the SOAP transport configured from the EBH_* settings."""
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from eboekhouden.client import EbhClient
+from eboekhouden.soap import SoapClient, SoapConfig
+
+
+def soap_config(*, wsdl_url: str = "", endpoint_url: str = "") -> SoapConfig:
+    """The SOAP addresses and timeouts of the settings (an address given here wins)."""
+    return SoapConfig(
+        wsdl_url=wsdl_url or settings.EBH_WSDL_URL,
+        endpoint_url=endpoint_url or settings.EBH_ENDPOINT_URL,
+        connect_timeout=float(settings.EBH_CONNECT_TIMEOUT),
+        read_timeout=float(settings.EBH_READ_TIMEOUT),
+        wsdl_timeout=float(settings.EBH_WSDL_TIMEOUT),
+        source=settings.EBH_SOURCE,
+    )
+
+
+class ConfiguredSoapClient(SoapClient):
+    """The SOAP client with the settings' addresses and timeouts, read when it is made."""
+
+    def __init__(self, *, wsdl_url: str = "", endpoint_url: str = "") -> None:
+        super().__init__(soap_config(wsdl_url=wsdl_url, endpoint_url=endpoint_url))
+
+
+def get_client() -> EbhClient:
+    """The configured client (settings.EBH_CLIENT_CLASS), built fresh for each use."""
+    return import_string(settings.EBH_CLIENT_CLASS)()
