@@ -51,6 +51,18 @@ class Credentials:
 
 
 @dataclass(frozen=True)
+class ApiToken:
+    """A REST API token: one administration's key (instead of username and codes). A secret."""
+
+    token: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"ApiToken(token={MASK})"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True)
 class Session:
     """An open SOAP session. Data calls need both the session id and security code 2."""
 
@@ -171,6 +183,9 @@ class MutationData:
     payment_term_days: int
     lines: tuple[MutationLine, ...]
     payment_reference: str = ""
+    # e-Boekhouden's id of the relation when the product knows it (REST refers to relations by
+    # id, SOAP by code and ignores this).
+    relation_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -371,7 +386,9 @@ class EbhClient(ABC):
     use :meth:`session` so every session is closed again."""
 
     @abstractmethod
-    def open_session(self, credentials: Credentials) -> Session: ...
+    def open_session(self, credentials: Credentials | ApiToken) -> Session:
+        """SOAP opens with :class:`Credentials`, REST with an :class:`ApiToken`; a transport
+        given the other kind raises TypeError."""
 
     @abstractmethod
     def open_session_sub(self, credentials: Credentials, administration_guid: str) -> Session:
