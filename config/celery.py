@@ -2,11 +2,21 @@
 published with ``delay_on_commit`` so a worker never sees an uncommitted row."""
 
 import os
+from logging.config import dictConfig
 
 from celery import Celery
+from celery.signals import setup_logging
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("facturen")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _django_logging(**kwargs) -> None:
+    """The worker and beat log through the project's LOGGING (with its secrets filter)
+    instead of Celery's own handlers, which know nothing of the codes."""
+    dictConfig(settings.LOGGING)

@@ -35,7 +35,45 @@ class RedactSecretsFilter(logging.Filter):
 
 
 class SecretsExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Django's filter, always on (Django's own stands down under DEBUG, and ``make run``
+    runs with DEBUG), which also masks any frame variable that holds a value posted in a
+    field marked sensitive (a code copied into a local or a dict is still the code)."""
+
     hidden_settings = re.compile(
         "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|CREDENTIAL|SECURITY_CODE",
         flags=re.IGNORECASE,
     )
+
+    def is_active(self, request) -> bool:
+        return True
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        variables = super().get_traceback_frame_variables(request, tb_frame)
+        posted = _posted_secrets(request)
+        if not posted:
+            return variables
+        return [(name, self.cleansed_substitute if _holds(value, posted) else value)
+                for name, value in variables]
+
+
+def _posted_secrets(request) -> list[str]:
+    """The values of the POST fields the view marked sensitive (all fields: "__ALL__")."""
+    names = getattr(request, "sensitive_post_parameters", None) if request else None
+    if not names or request.method != "POST":
+        return []
+    fields = request.POST.keys() if names == "__ALL__" else names
+    return [value for name in fields for value in request.POST.getlist(name) if len(value) >= 4]
+
+
+def _holds(value, secrets: list[str], depth: int = 0) -> bool:
+    """Whether ``value`` is, or (in a dict, list, tuple or set, two levels deep) contains, a
+    string that includes one of ``secrets``."""
+    if isinstance(value, bytes):
+        value = value.decode(errors="replace")
+    if isinstance(value, str):
+        return any(secret in value for secret in secrets)
+    if depth < 2 and isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if depth < 2 and isinstance(value, list | tuple | set | frozenset):
+        return any(_holds(item, secrets, depth + 1) for item in value)
+    return False

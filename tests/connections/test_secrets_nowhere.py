@@ -192,3 +192,14 @@ def test_secrets_appear_nowhere(
     assert caplog.records, "nothing was logged: the log check would prove nothing"
     assert _find(secrets, logs, (company,)) == [], "secret in the logs"
     assert _find(secrets, "\n".join(published)) == [], "secret in a broker message"
+
+
+@pytest.mark.django_db
+def test_error_page_masks_the_codes_with_debug_on(client_a, org_a, settings):
+    """``make run`` runs with DEBUG on: the technical 500 page of a crash during connect
+    must not show the codes either (Django's own filter stands down under DEBUG)."""
+    settings.DEBUG = True
+    secrets = {"username": "debug-user@example.test",
+               "security_code_1": "c0ffee11c0ffee11c0ffee11c0ffee11",
+               "security_code_2": "ABCDEF12-3456-7890-ABCD-EF1234567890"}
+    assert _find(secrets, _error_report(client_a, secrets, settings)) == []
