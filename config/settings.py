@@ -21,8 +21,19 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 HTTPS = env_bool("DJANGO_HTTPS", False)
 
 
+def _refuse_weak_secret_key(key: str) -> None:
+    """Production refuses the example file's placeholder and other guessable keys."""
+    if "change" in key.lower() or len(key) < 50 or len(set(key)) < 10:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is the placeholder of .env.example or too weak: use 50 or more "
+            "random characters, e.g. from: python -c \"import secrets; "
+            "print(secrets.token_urlsafe(50))\"")
+
+
 def _secret_key() -> str:
     key = env_secret("DJANGO_SECRET_KEY")
+    if key and HTTPS:
+        _refuse_weak_secret_key(key)
     if key:
         return key
     if HTTPS:
@@ -338,6 +349,11 @@ EBH_CLIENT_CLASS = env_str("EBH_CLIENT_CLASS", "connections.clients.ConfiguredSo
 EBH_CREDENTIAL_KEYS = [
     key.strip() for key in env_secret("EBH_CREDENTIAL_KEYS").split(",") if key.strip()
 ]
+if HTTPS and not EBH_CREDENTIAL_KEYS:
+    raise ImproperlyConfigured(
+        "EBH_CREDENTIAL_KEYS (or EBH_CREDENTIAL_KEYS_FILE) must be set in production: without "
+        "it no e-Boekhouden connection can be stored. Make a key with: python -c \"from "
+        "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())\"")
 # "Foutmeldingen (N)" on the connections page: dotted path of a function
 # (organization) -> (url, count) provided by the sync, or None to hide the link.
 CONNECTIONS_SYNC_ERRORS: str | None = "ebh_sync.selectors.error_link"

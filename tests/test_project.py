@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "DJANGO_HTTPS": "true",
     "DJANGO_ALLOWED_HOSTS": "facturen.example.nl",
     "DJANGO_DEBUG": "false",
+    "EBH_CREDENTIAL_KEYS": "hV1pQ0vY7uTjZkq2yK3b0n5R7m9sW2xD4fG6hJ8kL0M=",
 }
 
 
@@ -40,6 +41,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_placeholder_secret_key_of_the_example_file():
+    placeholder = next(line.split("=", 1)[1] for line in
+                       (ROOT / ".env.example").read_text().splitlines()
+                       if line.startswith("DJANGO_SECRET_KEY="))
+    result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": placeholder})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is the placeholder" in result.stderr
+
+
+def test_production_refuses_to_start_without_credential_keys():
+    result = _manage("check", env={**PRODUCTION_ENV, "EBH_CREDENTIAL_KEYS": ""})
+    assert result.returncode != 0
+    assert "EBH_CREDENTIAL_KEYS (or EBH_CREDENTIAL_KEYS_FILE) must be set" in result.stderr
 
 
 def test_docker_compose_file_is_valid_and_has_every_service(tmp_path):
