@@ -44,4 +44,4 @@ class MembershipAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organization", "role", "created_at", "accepted_at"]
     search_fields = ["email", "organization__name"]
-    exclude = ["token"]
+    exclude = ["nonce", "token_hash"]

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -6,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -149,7 +151,16 @@ class Membership(models.Model):
 
 
 def _invitation_token() -> str:
+    """The clear token of before migration 0004 (its migrations still name this default)."""
     return secrets.token_urlsafe(32)
+
+
+def _invitation_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def invitation_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class Invitation(models.Model):
@@ -164,7 +175,10 @@ class Invitation(models.Model):
     role = models.CharField(
         _("role"), max_length=10, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
-    token = models.CharField(max_length=64, unique=True, default=_invitation_token, editable=False)
+    # The link's token is an HMAC of the nonce under SECRET_KEY (so the worker can rebuild it
+    # for the email); only its hash is stored: the database alone opens no invitation.
+    nonce = models.CharField(max_length=32, default=_invitation_nonce, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -176,6 +190,20 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
+
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.token_hash = invitation_token_hash(self.token())
+        super().save(*args, **kwargs)
+
+    def token(self) -> str:
+        """The secret of the emailed link (never stored)."""
+        return salted_hmac("accounts.Invitation", self.nonce, algorithm="sha256").hexdigest()
+
+    @classmethod
+    def for_token(cls, token: str):
+        """The invitation this link's token opens, or None."""
+        return cls.objects.filter(token_hash=invitation_token_hash(token)).first()
 
     @property
     def is_expired(self) -> bool:

@@ -16,7 +16,7 @@ def send_invitation_email(invitation_id: int) -> None:
     )
     if not invitation.is_open:
         return
-    url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token])
+    url = settings.SITE_URL + reverse("accounts:invitation_accept", args=[invitation.token()])
     with translation.override(invitation.organization.default_language):
         context = {"invitation": invitation, "url": url}
         subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()

@@ -198,7 +198,9 @@ def invitation_cancel(request, pk: int):
 
 @sensitive_post_parameters("password")
 def invitation_accept(request, token: str):
-    invitation = get_object_or_404(Invitation, token=token)
+    invitation = Invitation.for_token(token)
+    if invitation is None:
+        raise Http404
     if not invitation.is_open:
         return render(request, "accounts/invitation_invalid.html", status=410)
     if request.user.is_authenticated:

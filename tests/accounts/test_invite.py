@@ -94,3 +94,20 @@ def test_last_owner_cannot_be_removed_but_a_member_can(client_a, org_a, user_a):
     # Removing yourself as the only owner is refused.
     client_a.post(reverse("accounts:member_remove", args=[own.pk]))
     assert Membership.objects.filter(pk=own.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_database_holds_no_usable_invitation_token(
+    client_a, org_a, client, django_capture_on_commit_callbacks
+):
+    _invite(client_a, django_capture_on_commit_callbacks)
+    token = _link_from_mail().rstrip("/").rsplit("/", 1)[1]
+    invitation = Invitation.objects.get()
+    stored = [str(value) for value in Invitation.objects.values().get().values()]
+    assert token not in stored and invitation.token_hash != token
+    # What the database holds does not open the invitation: only the emailed token does.
+    for value in stored:
+        if value:
+            assert client.get(reverse("accounts:invitation_accept", args=[value])
+                              ).status_code == 404
+    assert client.get(reverse("accounts:invitation_accept", args=[token])).status_code == 200

@@ -33,7 +33,7 @@ def _password_reset(org, user) -> dict:
 def _invitation(org, user) -> dict:
     invitation = Invitation.objects.create(organization=org, email="n@example.test",
                                            invited_by=user)
-    return {"token": invitation.token}
+    return {"token": invitation.token()}
 
 
 ARGUMENTS = {
