@@ -48,7 +48,7 @@ def validate_logo(upload) -> None:
     try:
         upload.seek(0)
         with Image.open(upload) as image:
-            kind = image.format
+            kind, pixels = image.format, image.width * image.height
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image.")) from exc
@@ -56,6 +56,28 @@ def validate_logo(upload) -> None:
         upload.seek(0)
     if kind not in _LOGO_TYPES:
         raise ValidationError(_("The logo must be a PNG, JPEG, GIF or WebP image."))
+    if pixels > settings.LOGO_MAX_PIXELS:
+        raise ValidationError(too_many_pixels(settings.LOGO_MAX_PIXELS))
+
+
+def too_many_pixels(limit: int) -> str:
+    return _("The image is too large: at most %(megapixels)s million pixels (for example "
+             "%(side)s by %(side)s).") % {"megapixels": limit // 1_000_000,
+                                          "side": int(limit ** 0.5)}
+
+
+def image_pixels(upload) -> int:
+    """Width x height from an image file's header (nothing is decoded); 0 if unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            return image.width * image.height
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return 0
+    finally:
+        upload.seek(0)
 
 
 def logo_content_type(kind: str | None) -> str:

@@ -236,6 +236,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 12000)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_PIXELS = 4_000_000  # e.g. 2000 x 2000: plenty for a logo on an A4 page
+# The largest file any form accepts (a purchase invoice's PDF or scan); larger files are not
+# read any further than this (config/uploads.py), and scans at most this many pixels (a
+# 600 dpi A4 page has 35 million).
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+IMAGE_MAX_PIXELS = 40_000_000
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: console while developing, SMTP in production (EMAIL_URL-style settings below).
 EMAIL_BACKEND = env_str(

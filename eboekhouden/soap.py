@@ -484,6 +484,9 @@ def _translate(exc: Exception, *, sent: bool) -> EbhError:
         return TransientError(TransientError.UNREACHABLE, "connect timeout")
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return TransientError(TransientError.TIMEOUT, "read timeout", ambiguous=sent)
+    if isinstance(exc, requests.exceptions.SSLError):
+        # The TLS handshake comes before a byte of the request: nothing can have been applied.
+        return TransientError(TransientError.UNREACHABLE, "TLS handshake failed")
     if isinstance(exc, requests.exceptions.ConnectionError):
         if _never_connected(exc):
             return TransientError(TransientError.UNREACHABLE, type(exc).__name__)

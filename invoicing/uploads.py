@@ -1,11 +1,14 @@
 """Attachments of purchase invoices: PDF, PNG or JPEG only, judged by their content (magic
-bytes, not the file name), at most ATTACHMENT_MAX_BYTES."""
+bytes, not the file name), at most ATTACHMENT_MAX_BYTES, scans at most IMAGE_MAX_PIXELS."""
 
 from dataclasses import dataclass
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from accounts.validators import image_pixels, too_many_pixels
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -34,4 +37,6 @@ def validate_attachment(upload) -> AttachmentKind:
     guess = filetype.guess(head)
     if guess is None or guess.mime not in ALLOWED:
         raise ValidationError(_("Upload a PDF, PNG or JPEG file."))
+    if guess.mime != "application/pdf" and image_pixels(upload) > settings.IMAGE_MAX_PIXELS:
+        raise ValidationError(too_many_pixels(settings.IMAGE_MAX_PIXELS))
     return ALLOWED[guess.mime]

@@ -76,6 +76,16 @@ def test_unreachable_is_not_ambiguous(account, settings):
     assert not caught.value.ambiguous
 
 
+def test_a_failed_tls_handshake_is_unreachable_not_ambiguous(account, ebh, settings):
+    """TLS is settled before a byte of the request is sent: a certificate or protocol failure
+    is a connection that never happened, not a request that may have been applied."""
+    settings.EBH_ENDPOINT_URL = ebh.endpoint.replace("http://", "https://")  # speaks plain HTTP
+    with pytest.raises(TransientError) as caught:
+        ConfiguredSoapClient().open_session(_credentials(account))
+    assert caught.value.kind == TransientError.UNREACHABLE
+    assert not caught.value.ambiguous
+
+
 def test_read_timeout(account, ebh, settings):
     settings.EBH_READ_TIMEOUT = 1
     ebh.set_faults(latency_ms=2500, operations=["OpenSession"])
