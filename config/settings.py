@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_countries",
+    "health_check",
     "accounts",
     "invoicing",
     "workorders",
@@ -167,6 +168,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login rate limiting: lock a (username, address) pair after repeated failures.
+# Behind a reverse proxy (the compose stack's Caddy: 1), the client's address is the one the
+# nearest trusted proxy appended to X-Forwarded-For, not the proxy's own (config/proxy.py);
+# lock-outs and rate limits count per client, not per proxy.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+USE_X_FORWARDED_HOST = TRUSTED_PROXY_COUNT > 0
+AXES_CLIENT_IP_CALLABLE = "config.proxy.client_ip"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -242,6 +249,7 @@ LOGO_MAX_PIXELS = 4_000_000  # e.g. 2000 x 2000: plenty for a logo on an A4 page
 # 600 dpi A4 page has 35 million).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 300)  # seconds (beat: each 60)
 FILE_UPLOAD_HANDLERS = [
     "config.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
@@ -298,6 +306,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
+    # Beat schedules it, a worker runs it: /health/ sees both alive (config/health.py).
+    "health-heartbeat": {"task": "health.heartbeat", "schedule": 60.0},
     # The outbox sweeper: requeues orphaned bookings and wakes workers for due ones.
     "ebh-sync-sweep": {"task": "ebh_sync.tasks.sweep_sync_jobs_task", "schedule": 30.0},
     # Relations and articles of the connections that turned on the daily import.

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from health_check.views import HealthCheckView
 
 from accounts.views import home
+from config import health
 
 admin.site.site_header = "Facturen"
 
@@ -14,5 +16,8 @@ urlpatterns = [
     path("", include("connections.urls")),
     path("", include("ebh_sync.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("health/", HealthCheckView.as_view(checks=health.FULL), name="health"),
+    path("health/live/", HealthCheckView.as_view(checks=health.LIVE), name="health_live"),
+    path("health/beat/", HealthCheckView.as_view(checks=health.BEAT), name="health_beat"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

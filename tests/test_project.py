@@ -71,12 +71,21 @@ def test_docker_compose_file_is_valid_and_has_every_service(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
-    assert set(config["services"]) >= {"web", "worker", "beat", "postgres", "redis"}
+    assert set(config["services"]) >= {"proxy", "web", "worker", "beat", "postgres", "redis"}
+    # Only the proxy is published: web trusts X-Forwarded-*, so nobody else may reach it.
+    published = {name for name, service in config["services"].items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert config["services"]["web"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
     for name, service in config["services"].items():
         assert "healthcheck" in service, f"{name} has no healthcheck"
     assert config["services"]["worker"]["environment"]["CELERY_BROKER_URL"].startswith("redis://")
     web_command = config["services"]["web"]["command"]
     assert "gunicorn" in (" ".join(web_command) if isinstance(web_command, list) else web_command)
+
+
+def test_no_local_secrets_enter_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {"var/", ".env", ".git", ".venv"} <= set(ignored)
 
 
 def test_dockerfile_installs_weasyprint_libraries():
