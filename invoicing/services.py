@@ -362,13 +362,14 @@ def payment_instructions(invoice: SalesInvoice) -> str:
     if invoice.is_credit_note:
         return _("No payment is needed: we will refund the amount or set it off against an "
                  "open invoice.")
-    if invoice.amount_open <= 0:
+    outstanding = invoice.gross_total - invoice.amount_paid - invoice.amount_credited
+    if outstanding <= 0:
         return _("This invoice has been paid; no payment is needed.")
     if not invoice.seller.get("iban"):
         return ""
     return _("Please transfer %(amount)s to IBAN %(iban)s in the name of %(name)s, stating "
              "payment reference %(reference)s.") % {
-        "amount": format_money(invoice.amount_open, invoice.currency),
+        "amount": format_money(outstanding, invoice.currency),
         "iban": format_iban(invoice.seller["iban"]), "name": invoice.seller.get("name", ""),
         "reference": invoice.payment_reference or invoice.number}
 
