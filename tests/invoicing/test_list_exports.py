@@ -5,13 +5,14 @@ import csv
 import datetime
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from invoicing import services
+from invoicing import extensions, services
 from invoicing.models import InvoiceStatus, SalesInvoice
 from invoicing.services import PurchaseData, PurchaseLineData
 from tests.invoicing.factories import line, make_customer, make_draft, make_sent, make_supplier
@@ -94,6 +95,32 @@ def test_invoice_search_and_dates_and_all_pages(client_a, org_a, invoices):
     everything = _csv(_export(client_a, "invoice", "csv"))
     assert len(everything) - 1 == len(_listed_numbers(client_a)) == 5
     assert "Concept" in [row[0] for row in everything]
+
+
+@pytest.mark.django_db
+def test_invoices_made_elsewhere_are_exported_where_the_list_shows_them(client_a, invoices):
+    external = SimpleNamespace(
+        number="2026-9001", issue_date=datetime.date(2026, 3, 3),
+        due_date=datetime.date(2026, 3, 17), customer_name="Via e-Boekhouden",
+        net_total=Decimal("10.00"), gross_total=Decimal("12.10"), currency="EUR",
+        badge=SimpleNamespace(label="Open", css="", title=""), pdf_url="", source_url="/",
+        source_label="Werkbon")
+
+    def provider(organization, filters):
+        return [external] if filters["date_from"] is None else []
+
+    extensions.register_external_invoice_provider(provider)
+    try:
+        rows = _csv(_export(client_a, "invoice", "csv"))
+        listed = _listed_numbers(client_a)
+        filtered = _csv(_export(client_a, "invoice", "csv", status="finalized"))
+    finally:
+        extensions._external_invoice_providers.remove(provider)
+    assert [row[0] for row in rows[1:]] == [
+        number if number else "Concept" for number in listed]
+    row = next(row for row in rows if row[0] == "2026-9001")
+    assert row[5] == "Via e-Boekhouden" and row[10] == "12,10" and row[14] == "Open"
+    assert "2026-9001" not in [row[0] for row in filtered]
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core import mail
 from invoicing import services
 from invoicing.payment_qr import EpcTransfer, epc_qr, epc_transfer
 from invoicing.pdf import render_invoice_html
-from tests.invoicing.factories import line, make_sent
+from tests.invoicing.factories import line, make_draft, make_sent
 
 IBAN = "NL91ABNA0417164300"
 
@@ -76,6 +76,14 @@ def test_no_code_for_foreign_currency_credit_note_or_missing_iban(seller, user_a
 
 
 @pytest.mark.django_db
+def test_a_draft_preview_has_no_code(seller):
+    draft = make_draft(seller)
+    draft.seller, draft.payment_reference = services.seller_snapshot(seller), "2026-0001"
+    assert epc_transfer(draft) is not None  # the preview itself leaves the code out
+    assert "data-epc-qr" not in render_invoice_html(draft, preview=True)
+
+
+@pytest.mark.django_db
 def test_no_code_for_nothing_or_too_much_to_pay(seller, user_a):
     invoice = make_sent(seller, user_a)
     for amount in (Decimal("0.00"), Decimal("-5.00"), Decimal("1000000000.00")):
@@ -98,43 +106,48 @@ def test_pdf_with_the_code_stays_deterministic(seller, user_a):
 # --------------------------------------------------------------------------- email
 
 
-def _sent_email(invoice, user) -> str:
-    services.email_queue(invoice=invoice, to="klant@example.test", message="", user=user)
-    return mail.outbox[-1].body
+@pytest.fixture
+def sent_email(django_capture_on_commit_callbacks):
+    def send(invoice, user) -> str:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.email_queue(invoice=invoice, to="klant@example.test", message="",
+                                 user=user)
+        return mail.outbox[-1].body
+    return send
 
 
-@pytest.mark.django_db(transaction=True)
-def test_dutch_email_shows_amount_due_date_iban_and_reference(seller, user_a):
+@pytest.mark.django_db
+def test_dutch_email_shows_amount_due_date_iban_and_reference(seller, user_a, sent_email):
     invoice = make_sent(seller, user_a, language="nl", lines=[line(price="1000.00")],
                         issue_date=datetime.date(2026, 3, 2))
-    body = _sent_email(invoice, user_a)
+    body = sent_email(invoice, user_a)
     assert "€ 1.210,00" in body and "16-3-2026" in body
     assert "NL91 ABNA 0417 1643 00" in body and "Schildersbedrijf Jansen" in body
     assert f"betalingskenmerk {invoice.number}" in body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_english_email_shows_the_open_amount_after_a_part_payment(seller, user_a):
+@pytest.mark.django_db
+def test_english_email_shows_the_open_amount_after_a_part_payment(seller, user_a, sent_email):
     invoice = make_sent(seller, user_a, language="en", lines=[line(price="1000.00")],
                         issue_date=datetime.date(2026, 3, 2))
     services.payment_register(invoice=invoice, amount=Decimal("210.00"),
                               date=datetime.date(2026, 3, 5), note="", user=user_a)
     invoice.refresh_from_db()
-    body = _sent_email(invoice, user_a)
+    body = sent_email(invoice, user_a)
     assert "€ 1,210.00" in body and "€ 1,000.00" in body
     assert "NL91 ABNA 0417 1643 00" in body and f"payment reference {invoice.number}" in body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_credit_note_email_says_no_payment_is_needed(seller, user_a):
+@pytest.mark.django_db
+def test_credit_note_email_says_no_payment_is_needed(seller, user_a, sent_email):
     original = make_sent(seller, user_a, language="nl")
     credit = services.invoice_finalize(
         invoice=services.credit_note_create(invoice=original, user=user_a), send_email=False,
         user=user_a)
-    body = _sent_email(credit, user_a)
+    body = sent_email(credit, user_a)
     assert "Je hoeft niets te betalen" in body and "IBAN" not in body
     english = make_sent(seller, user_a, language="en")
     credit_en = services.invoice_finalize(
         invoice=services.credit_note_create(invoice=english, user=user_a), send_email=False,
         user=user_a)
-    assert "No payment is needed" in _sent_email(credit_en, user_a)
+    assert "No payment is needed" in sent_email(credit_en, user_a)
