@@ -333,17 +333,22 @@ LineFormSet = forms.formset_factory(
 )
 
 
+# The email adds these below the message itself (services.payment_instructions).
+PAYMENT_DETAILS_HELP = _("Below your message the email gives the amount, the due date and how "
+                         "to pay: IBAN and payment reference.")
+
+
 class FinalizeForm(forms.Form):
     send_email = forms.BooleanField(label=_("Email the invoice to the customer"), required=False,
                                     initial=True)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
-                              required=False, max_length=4000)
+                              required=False, max_length=4000, help_text=PAYMENT_DETAILS_HELP)
 
 
 class EmailForm(forms.Form):
     to = forms.EmailField(label=_("To"))
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
-                              max_length=4000)
+                              max_length=4000, help_text=PAYMENT_DETAILS_HELP)
 
 
 class PaymentForm(forms.Form):

@@ -9,8 +9,10 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from invoicing.models import SalesInvoice
+from invoicing.payment_qr import epc_qr_svg
 
 # WeasyPrint logs every rendering step at INFO; only its warnings are worth reading.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -61,6 +63,9 @@ def invoice_context(invoice: SalesInvoice, preview: bool = False) -> dict:
         "lines": list(invoice.lines.all()),
         "vat_totals": list(invoice.vat_totals.all()),
         "logo_url": logo_path(invoice),
+        # segno's SVG holds only path data, no text of the invoice. A draft gets no code: it
+        # is not a valid invoice and has no payment reference yet.
+        "epc_qr": "" if preview else mark_safe(epc_qr_svg(invoice)),  # noqa: S308
         "font_dir": FONT_DIR.as_uri(),
         "emoji_font": EMOJI_FONT.as_uri(),
     }

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts.identifiers import format_iban
 from accounts.models import Organization
 from invoicing import extensions, numbering, signals
 from invoicing.legal import finalize_problems
@@ -346,11 +347,31 @@ def _email_subject_and_body(invoice: SalesInvoice, message: str) -> tuple[str, s
         kind = _("Credit note") if invoice.is_credit_note else _("Invoice")
         subject = _("%(kind)s %(number)s from %(seller)s") % {
             "kind": kind, "number": invoice.number, "seller": invoice.seller["name"]}
-        summary = _("%(kind)s %(number)s, amount %(amount)s, due %(due)s.") % {
-            "kind": kind, "number": invoice.number,
-            "amount": format_money(invoice.gross_total, invoice.currency),
-            "due": date_format(invoice.due_date, "SHORT_DATE_FORMAT")}
+        facts = {"kind": kind, "number": invoice.number,
+                 "amount": format_money(invoice.gross_total, invoice.currency),
+                 "due": date_format(invoice.due_date, "SHORT_DATE_FORMAT")}
+        summary = (_("%(kind)s %(number)s, amount %(amount)s.") if invoice.is_credit_note
+                   else _("%(kind)s %(number)s, amount %(amount)s, due %(due)s.")) % facts
+        summary = f"{summary}\n{payment_instructions(invoice)}".strip()
     return subject[:200], f"{message.strip()}\n\n{summary}".strip()
+
+
+def payment_instructions(invoice: SalesInvoice) -> str:
+    """How to pay, under the email's message (in the active language): the open amount to
+    the seller's IBAN with the payment reference; a credit note needs no payment."""
+    if invoice.is_credit_note:
+        return _("No payment is needed: we will refund the amount or set it off against an "
+                 "open invoice.")
+    outstanding = invoice.gross_total - invoice.amount_paid - invoice.amount_credited
+    if outstanding <= 0:
+        return _("This invoice has been paid; no payment is needed.")
+    if not invoice.seller.get("iban"):
+        return ""
+    return _("Please transfer %(amount)s to IBAN %(iban)s in the name of %(name)s, stating "
+             "payment reference %(reference)s.") % {
+        "amount": format_money(outstanding, invoice.currency),
+        "iban": format_iban(invoice.seller["iban"]), "name": invoice.seller.get("name", ""),
+        "reference": invoice.payment_reference or invoice.number}
 
 
 @transaction.atomic

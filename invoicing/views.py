@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
-from invoicing import numbering, services
+from invoicing import list_exports, numbering, services
 from invoicing.exchange_rates import ecb_rate
+from invoicing.exports import FORMATS as EXPORT_FORMATS
+from invoicing.exports import tabular_response
 from invoicing.extensions import (
     attach_badges,
     cost_centre_choices,
@@ -102,6 +104,11 @@ def _parse_date(value: str | None) -> datetime.date | None:
         return None
 
 
+def _export_format(fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+
+
 # --------------------------------------------------------------------------- parties
 
 PARTY_VIEWS = {
@@ -110,19 +117,34 @@ PARTY_VIEWS = {
 }
 
 
-def _party_list(request, kind: str):
-    model, _form, title, _singular = PARTY_VIEWS[kind]
+def _filtered_parties(request, kind: str):
     query = _search_query(request)
     archived = request.GET.get("archived") == "1"
-    parties = model.objects.for_organization(request.organization).filter(archived=archived)
+    parties = PARTY_VIEWS[kind][0].objects.for_organization(request.organization).filter(
+        archived=archived)
     if query:
         parties = parties.filter(
             Q(name__icontains=query) | Q(code__iexact=query) | Q(email__icontains=query)
             | Q(city__icontains=query) | Q(contact_person__icontains=query)
         )
-    context = {"page": _page(request, parties), "kind": kind, "title": title, "q": query,
-               "archived": archived, "querystring": _querystring(request)}
+    return parties
+
+
+def _party_list(request, kind: str):
+    title = PARTY_VIEWS[kind][2]
+    context = {"page": _page(request, _filtered_parties(request, kind)), "kind": kind,
+               "title": title, "q": _search_query(request),
+               "archived": request.GET.get("archived") == "1",
+               "querystring": _querystring(request)}
     return render(request, "invoicing/party_list.html", context)
+
+
+def _party_export(request, kind: str, fmt: str):
+    _export_format(fmt)
+    rows = list_exports.party_rows(_filtered_parties(request, kind),
+                                   request.organization.payment_term_days)
+    filename = _("customers") if kind == "customer" else _("suppliers")
+    return tabular_response(fmt, filename, list_exports.party_header(), rows)
 
 
 def _party_form(request, kind: str, pk: int | None):
@@ -168,6 +190,11 @@ def customer_list(request):
 
 
 @organization_required
+def customer_export(request, fmt: str):
+    return _party_export(request, "customer", fmt)
+
+
+@organization_required
 def customer_create(request):
     return _party_form(request, "customer", None)
 
@@ -191,6 +218,11 @@ def customer_archive(request, pk: int):
 @organization_required
 def supplier_list(request):
     return _party_list(request, "supplier")
+
+
+@organization_required
+def supplier_export(request, fmt: str):
+    return _party_export(request, "supplier", fmt)
 
 
 @organization_required
@@ -350,6 +382,15 @@ def invoice_list(request):
         "querystring": _querystring(request), "today": timezone.localdate(),
     }
     return render(request, "invoicing/invoice_list.html", context)
+
+
+@organization_required
+def invoice_export(request, fmt: str):
+    """The invoice list as filtered (its invoices made elsewhere included), every page, as
+    CSV or XLSX."""
+    _export_format(fmt)
+    rows = list_exports.invoice_rows(_filtered_invoices(request), _external_rows(request))
+    return tabular_response(fmt, _("invoices"), list_exports.invoice_header(), rows)
 
 
 def _invoice_editor(request, invoice: SalesInvoice | None):
@@ -684,8 +725,7 @@ def _purchase_form_page(request, form, formset, invoice=None):
     })
 
 
-@organization_required
-def purchase_list(request):
+def _filtered_purchases(request):
     invoices = PurchaseInvoice.objects.for_organization(request.organization)
     status = request.GET.get("status", "")
     if status in PurchaseStatus.values:
@@ -698,6 +738,12 @@ def purchase_list(request):
         invoices = invoices.filter(invoice_date__gte=date_from)
     if date_to:
         invoices = invoices.filter(invoice_date__lte=date_to)
+    return invoices
+
+
+@organization_required
+def purchase_list(request):
+    invoices = _filtered_purchases(request)
     # A draft is not booked yet: it counts in no total.
     totals = invoices.exclude(status=PurchaseStatus.DRAFT).aggregate(
         count=Count("id"), net=Sum("net_total"), vat=Sum("vat_total"), gross=Sum("gross_total"))
@@ -710,6 +756,14 @@ def purchase_list(request):
         "querystring": _querystring(request),
     }
     return render(request, "invoicing/purchase_list.html", context)
+
+
+@organization_required
+def purchase_export(request, fmt: str):
+    """The purchase list as filtered, every page, as CSV or XLSX."""
+    _export_format(fmt)
+    rows = list_exports.purchase_rows(_filtered_purchases(request))
+    return tabular_response(fmt, _("purchase-invoices"), list_exports.purchase_header(), rows)
 
 
 def _attach_purchase_badges(invoices) -> None:
