@@ -330,15 +330,22 @@ ECB_RATES_FILE = env_str("ECB_RATES_FILE",
                          str(VAR_DIR / "exchange_rates" / "eurofxref-hist.zip"))
 ECB_RATES_TIMEOUT = env_int("ECB_RATES_TIMEOUT", 10)  # seconds, to connect and per read
 
+# Plain lines on a developer's screen; one JSON object per line in production (LOG_FORMAT).
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if HTTPS else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact": {"()": "config.logging.RedactSecretsFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter",
+                 "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+                 "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"}},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
             "filters": ["redact"],
         }
     },
@@ -351,6 +358,12 @@ LOGGING = {
     },
 }
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.logging.SecretsExceptionReporterFilter"
+# Error reports to Sentry (web, worker and beat), masked like the logs (config/sentry.py).
+SENTRY_DSN = env_secret("SENTRY_DSN")
+if SENTRY_DSN:
+    from config.sentry import init_sentry
+
+    init_sentry(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
 # --- e-Boekhouden connection (connections/, eboekhouden/, connections/clients.py) ---
 # The SOAP service: defaults to the real e-Boekhouden.nl. `make run` sets EBH_DEMO_SANDBOX_URL
