@@ -36,9 +36,15 @@ def _invitation(org, user) -> dict:
     return {"token": invitation.token()}
 
 
+def _export_format(org, user) -> dict:
+    return {"fmt": "csv"}
+
+
 ARGUMENTS = {
     "accounts:password_reset_confirm": _password_reset,
     "accounts:invitation_accept": _invitation,
+    **dict.fromkeys(("invoicing:invoice_export", "invoicing:customer_export",
+                     "invoicing:supplier_export", "invoicing:purchase_export"), _export_format),
 }
 
 
