@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("workorders.urls")),
     path("", include("connections.urls")),
     path("", include("ebh_sync.urls")),
+    path("quotes/", include("quotes.urls")), path("q/", include("quotes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
