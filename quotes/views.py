@@ -190,7 +190,8 @@ def quote_answer(request, pk: int):
     quote = get_for_org_or_404(request, Quote, pk=pk)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        messages.error(request, _("Choose Accept or Decline."))
+        return redirect("quotes:quote_detail", pk=quote.pk)
     try:
         services.quote_respond(quote=quote, accept=form.accepts, name=form.cleaned_data["name"],
                                remark=form.cleaned_data["remark"], user=request.user)
