@@ -172,6 +172,17 @@ def _freeze(quote: Quote) -> None:
 
 
 @transaction.atomic
+def quote_finalize(*, quote: Quote) -> Quote:
+    """Number and freeze a draft as sent without emailing it (the demo; a quote handed over
+    in person). Its link is made with ``quote_new_link``."""
+    quote = _locked(quote)
+    if not quote.is_draft:
+        raise QuoteError(_("This quote has already been sent."))
+    _freeze(quote)
+    return quote
+
+
+@transaction.atomic
 def quote_send(*, quote: Quote, to: str, message: str, user) -> Quote:
     """Number and freeze a draft (or take a sent quote again) and email it with a new public
     link; the link sent before stops working."""
