@@ -15,7 +15,7 @@ from quotes.models import Quote, QuoteStatus, token_hash
 from tests.invoicing.factories import line
 from tests.quotes.factories import make_sent_quote
 
-GONE = "This link is no longer valid"
+GONE = 'data-testid="quote-link-gone"'
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ def test_list_filters_and_exports_what_it_shows(client_a, org_a, user_a):
     sent, _t = make_sent_quote(org_a, user_a, customer=els)
     make_quote(org_a, customer=make_customer(org_a, name="Garage Piet"))
     page = client_a.get("/quotes/", {"customer": els.pk}).content.decode()
-    assert 'Customer">Bakkerij Els<' in page and 'Customer">Garage Piet<' not in page
+    assert ">Bakkerij Els</td>" in page and ">Garage Piet</td>" not in page
     page = client_a.get("/quotes/", {"status": "sent"}).content.decode()
     assert sent.number in page and "format=csv" in page and "status=sent" in page
     csv = client_a.get("/quotes/export/", {"status": "sent", "format": "csv"})
