@@ -19,11 +19,13 @@ from quotes.views import pdf_response
 
 
 def _private(view):
-    """No caching, no referrer carrying the token away, no search engine indexing."""
+    """No caching, no referrer carrying the token to another site (same-origin, not
+    no-referrer: with that browsers send "Origin: null" and the CSRF check refuses the
+    answer), no search engine indexing."""
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
     return never_cache(wrapped)

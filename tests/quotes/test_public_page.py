@@ -36,7 +36,7 @@ def test_the_token_opens_the_quote_and_only_its_hash_is_stored(sent):
     assert response.status_code == 200
     assert quote.number in page and "Schilderwerk gevel" in page and "€ 242.00" in page
     assert "Valid until" in page and "Accept" in page and "Decline" in page
-    assert response["Referrer-Policy"] == "no-referrer" and "no-store" in response["Cache-Control"]
+    assert response["Referrer-Policy"] == "same-origin" and "no-store" in response["Cache-Control"]
 
 
 def test_nothing_else_of_the_organization_is_reachable(sent):
