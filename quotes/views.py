@@ -19,7 +19,7 @@ from invoicing.models import Customer
 from invoicing.views import line_editor_context, line_initial
 from quotes import services
 from quotes.forms import AnswerForm, QuoteForm, QuoteNumberingForm, SendForm
-from quotes.models import Quote, QuoteStatus
+from quotes.models import Quote, QuoteStatus, default_valid_until
 from quotes.pdf import render_draft_preview
 from quotes.services import QuoteError
 
@@ -114,7 +114,8 @@ def _initial(request, quote):
     if quote is not None:
         return {}
     organization = request.organization
-    initial = {"issue_date": timezone.localdate(), "language": organization.default_language}
+    initial = {"issue_date": timezone.localdate(), "valid_until": default_valid_until(),
+               "language": organization.default_language}
     customer_id = request.GET.get("customer", "")
     customer = Customer.objects.for_organization(organization).filter(
         pk=int(customer_id) if customer_id.isdecimal() else 0).first()

@@ -214,3 +214,10 @@ def test_the_invoice_history_names_the_quote(client_a, org_a, user_a):
     page = client_a.get(f"/invoices/{invoice.pk}/").content.decode()
     history = page[page.index('data-testid="invoice-history"'):]
     assert f'href="/quotes/{quote.pk}/">{quote.number}</a>' in history
+
+
+def test_revoking_needs_a_link(org_a, user_a):
+    quote, _token = make_sent_quote(org_a, user_a)
+    assert services.quote_revoke_link(quote=quote).token_hash == ""
+    with pytest.raises(QuoteError, match="no link to revoke"):
+        services.quote_revoke_link(quote=quote)
