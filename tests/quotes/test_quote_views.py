@@ -6,11 +6,13 @@ import datetime
 import io
 import re
 
+from django.conf import settings
 from django.core import mail
 from openpyxl import load_workbook
 
 from invoicing.models import SalesInvoice
 from quotes.models import Quote, QuoteEmail, QuoteStatus, token_hash
+from tests.factories import make_user
 from tests.invoicing.factories import line, make_customer
 from tests.quotes.factories import make_quote, make_sent_quote
 
@@ -142,3 +144,11 @@ def test_list_pages_like_the_invoice_list(client_a, org_a):
         make_quote(org_a, customer=customer)
     page = client_a.get("/quotes/").content.decode()
     assert page.count('href="/quotes/') >= 25 and "page=2" in page
+
+
+def test_the_admin_shows_quotes_read_only_without_the_token_hash(client, org_a, user_a):
+    staff = make_user("staff@example.test", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    quote, _token = make_sent_quote(org_a, user_a)
+    page = client.get(f"/{settings.ADMIN_URL}quotes/quote/{quote.pk}/change/").content.decode()
+    assert quote.number in page and quote.token_hash not in page and 'name="_save"' not in page
