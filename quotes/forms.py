@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import validate_invoice_number_format
@@ -11,10 +12,7 @@ from quotes.models import VALIDITY_DAYS, Quote
 
 class QuoteForm(forms.ModelForm):
     issue_date = BusinessDateField(label=_("Quote date"))
-    valid_until = BusinessDateField(
-        label=_("Valid until"),
-        help_text=_("Empty: %(days)s days after the quote date.") % {"days": VALIDITY_DAYS},
-        required=False)
+    valid_until = BusinessDateField(label=_("Valid until"), required=False)
 
     class Meta:
         model = Quote
@@ -23,6 +21,8 @@ class QuoteForm(forms.ModelForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["valid_until"].help_text = gettext(
+            "Empty: %(days)s days after the quote date.") % {"days": VALIDITY_DAYS}
         self.fields["customer"].queryset = Customer.objects.for_organization(organization).filter(
             archived=False) | Customer.objects.filter(pk=self.instance.customer_id or 0)
 

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
@@ -64,9 +65,10 @@ def quote_list(request):
     return render(request, "quotes/quote_list.html", context)
 
 
-EXPORT_HEADER = (_("Number"), _("Quote date"), _("Valid until"), _("Customer"),
-                 _("Status"), _("Your reference"), _("Excl. VAT"), _("VAT"), _("Incl. VAT"),
-                 _("Accepted or declined by"), _("Invoice"))
+EXPORT_HEADER = (_lazy("Number"), _lazy("Quote date"), _lazy("Valid until"),
+                 _lazy("Customer"), _lazy("Status"), _lazy("Your reference"),
+                 _lazy("Excl. VAT"), _lazy("VAT"), _lazy("Incl. VAT"),
+                 _lazy("Accepted or declined by"), _lazy("Invoice"))
 
 
 def _export_row(quote: Quote) -> tuple:

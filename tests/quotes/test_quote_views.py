@@ -152,3 +152,12 @@ def test_the_admin_shows_quotes_read_only_without_the_token_hash(client, org_a, 
     quote, _token = make_sent_quote(org_a, user_a)
     page = client.get(f"/{settings.ADMIN_URL}quotes/quote/{quote.pk}/change/").content.decode()
     assert quote.number in page and quote.token_hash not in page and 'name="_save"' not in page
+
+
+def test_the_export_speaks_the_users_language(client_a, org_a):
+    make_quote(org_a)
+    user = client_a.get("/quotes/").wsgi_request.user
+    user.language = "en"
+    user.save()
+    header = client_a.get("/quotes/export/", {"format": "csv"}).content.decode("utf-8-sig")
+    assert header.startswith("Number;Quote date;Valid until;Customer;Status;")
