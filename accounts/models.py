@@ -98,6 +98,13 @@ class Organization(models.Model):
         validators=[validate_invoice_number_format],
         help_text=_("Use {year} and {seq}, for example {year}-{seq:04} gives 2026-0001."),
     )
+    quote_number_format = models.CharField(
+        _("quote number format"),
+        max_length=40,
+        default="O{year}-{seq:04}",
+        validators=[validate_invoice_number_format],
+        help_text=_("Use {year} and {seq}, for example O{year}-{seq:04} gives O2026-0001."),
+    )
     invoice_number_yearly_reset = models.BooleanField(
         _("restart numbering every year"), default=True
     )

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "health_check",
     "accounts",
     "invoicing",
+    "quotes",
     "workorders",
     "connections",
     "ebh_sync",
@@ -318,6 +319,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ecb-exchange-rates": {
         "task": "invoicing.tasks.refresh_exchange_rates_task",
         "schedule": crontab(hour=16, minute=45, day_of_week="mon-fri"),
+    },
+    # Sent quotes past their validity date become expired, just after midnight.
+    "quotes-expire": {
+        "task": "quotes.tasks.expire_quotes_task", "schedule": crontab(hour=0, minute=5),
     },
 }
 CELERY_TIMEZONE = TIME_ZONE

@@ -175,6 +175,7 @@ class NumberCounter(OrganizationOwnedModel):
         INVOICE = "invoice", _("Invoices")
         CUSTOMER = "customer", _("Customers")
         SUPPLIER = "supplier", _("Suppliers")
+        QUOTE = "quote", _("Quotes")
 
     series = models.CharField(max_length=10, choices=Series.choices)
     year = models.PositiveSmallIntegerField(default=0, help_text=_("0: one series for all years"))

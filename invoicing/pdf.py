@@ -66,8 +66,7 @@ def invoice_context(invoice: SalesInvoice, preview: bool = False) -> dict:
         # segno's SVG holds only path data, no text of the invoice. A draft gets no code: it
         # is not a valid invoice and has no payment reference yet.
         "epc_qr": "" if preview else mark_safe(epc_qr_svg(invoice)),  # noqa: S308
-        "font_dir": FONT_DIR.as_uri(),
-        "emoji_font": EMOJI_FONT.as_uri(),
+        **document_fonts(),
     }
 
 
@@ -77,15 +76,23 @@ def render_invoice_html(invoice: SalesInvoice, preview: bool = False) -> str:
 
 
 def render_invoice_pdf(invoice: SalesInvoice, preview: bool = False) -> bytes:
+    return html_to_pdf(render_invoice_html(invoice, preview), f"facturen-{invoice.pk}")
+
+
+def document_fonts() -> dict:
+    """The font files a document template's @font-face rules point at."""
+    return {"font_dir": FONT_DIR.as_uri(), "emoji_font": EMOJI_FONT.as_uri()}
+
+
+def html_to_pdf(html: str, identifier: str) -> bytes:
+    """A PDF of a document's HTML; only the fonts and the logo are fetched (never the
+    network). Quotes render through this too."""
     from weasyprint import HTML
 
-    html = HTML(
-        string=render_invoice_html(invoice, preview),
-        base_url=str(Path(settings.MEDIA_ROOT).resolve()),
-        url_fetcher=_local_fetcher(),
-    )
+    document = HTML(string=html, base_url=str(Path(settings.MEDIA_ROOT).resolve()),
+                    url_fetcher=_local_fetcher())
     # A fixed identifier and no creation date: the same snapshot gives the same bytes.
-    return html.write_pdf(pdf_identifier=f"facturen-{invoice.pk}".encode())
+    return document.write_pdf(pdf_identifier=identifier.encode())
 
 
 def render_draft_preview(invoice: SalesInvoice) -> bytes:

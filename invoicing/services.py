@@ -43,6 +43,7 @@ from invoicing.models import (
 )
 from invoicing.money import (
     ZERO,
+    LineAmounts,
     RateTotal,
     format_money,
     line_amounts,
@@ -151,49 +152,72 @@ def _check_totals(totals, names: tuple[str, ...]) -> None:
     _check_amounts([sum((getattr(t, name) for t in totals), ZERO) for name in names])
 
 
+@dataclass(frozen=True)
+class PricedLines:
+    """Lines with their amounts and the per-rate totals, computed the one way an invoice is
+    (money.py); quotes price their lines with it too."""
+
+    lines: list[tuple[LineData, LineAmounts]]
+    totals: list[RateTotal]
+
+    def sums(self) -> dict[str, Decimal]:
+        """The document's totals: net, vat, gross and their euro amounts."""
+        names = ("net", "vat", "gross", "net_eur", "vat_eur", "gross_eur")
+        return {name: sum((getattr(t, name) for t in self.totals), ZERO) for name in names}
+
+
+def price_lines(lines: list[LineData], exchange_rate: Decimal = Decimal(1)) -> PricedLines:
+    """Check and price the lines; InvoicingError when they break a rule or do not fit."""
+    _check_lines(lines)
+    priced = []
+    for data in lines:
+        amounts = line_amounts(quantity=data.quantity, unit_price=data.unit_price,
+                               discount_percent=data.discount_percent,
+                               percentage=sales_rate(data.vat_rate).percentage)
+        _check_amounts((amounts.net, amounts.vat, amounts.gross))
+        priced.append((data, amounts))
+    totals = totals_per_rate(
+        ((data.vat_rate, sales_rate(data.vat_rate).percentage, amounts.net)
+         for data, amounts in priced),
+        exchange_rate=exchange_rate,
+    )
+    _check_totals(totals, ("net", "vat", "gross", "net_eur", "vat_eur", "gross_eur"))
+    return PricedLines(priced, totals)
+
+
 def _write_lines(invoice: SalesInvoice, lines: list[LineData]) -> None:
     """Replace the lines and store per-line and per-rate amounts and the totals."""
     invoice.lines.all().delete()
     invoice.vat_totals.all().delete()
-    rows = []
-    for position, data in enumerate(lines, start=1):
-        info = sales_rate(data.vat_rate)
-        amounts = line_amounts(quantity=data.quantity, unit_price=data.unit_price,
-                               discount_percent=data.discount_percent,
-                               percentage=info.percentage)
-        rows.append(SalesInvoiceLine(
+    priced = price_lines(lines, invoice.exchange_rate)
+    SalesInvoiceLine.objects.bulk_create([
+        SalesInvoiceLine(
             invoice=invoice, position=position, product_id=data.product_id,
             credited_line_id=data.credited_line_id, description=data.description,
             quantity=data.quantity, unit=data.unit, unit_price=data.unit_price,
             discount_percent=data.discount_percent, vat_rate=data.vat_rate,
             ledger_account=data.ledger_account, cost_centre=data.cost_centre,
             net_amount=amounts.net, vat_amount=amounts.vat, gross_amount=amounts.gross,
-        ))
-        _check_amounts((amounts.net, amounts.vat, amounts.gross))
-    SalesInvoiceLine.objects.bulk_create(rows)
-    _write_totals(invoice, rows)
+        )
+        for position, (data, amounts) in enumerate(priced.lines, start=1)
+    ])
+    _write_totals(invoice, priced)
 
 
-def _write_totals(invoice: SalesInvoice, rows: list[SalesInvoiceLine]) -> None:
-    totals = totals_per_rate(
-        ((row.vat_rate, sales_rate(row.vat_rate).percentage, row.net_amount) for row in rows),
-        exchange_rate=invoice.exchange_rate,
-    )
-    _check_totals(totals, ("net", "vat", "gross", "net_eur", "vat_eur", "gross_eur"))
+def _write_totals(invoice: SalesInvoice, priced: PricedLines) -> None:
     SalesInvoiceVatTotal.objects.bulk_create([
         SalesInvoiceVatTotal(
             invoice=invoice, vat_rate=t.rate, percentage=t.percentage, net_amount=t.net,
             vat_amount=t.vat, gross_amount=t.gross, net_amount_eur=t.net_eur,
             vat_amount_eur=t.vat_eur, gross_amount_eur=t.gross_eur,
         )
-        for t in totals
+        for t in priced.totals
     ])
-    invoice.net_total = sum((t.net for t in totals), ZERO)
-    invoice.vat_total = sum((t.vat for t in totals), ZERO)
-    invoice.gross_total = sum((t.gross for t in totals), ZERO)
-    invoice.net_total_eur = sum((t.net_eur for t in totals), ZERO)
-    invoice.vat_total_eur = sum((t.vat_eur for t in totals), ZERO)
-    invoice.gross_total_eur = sum((t.gross_eur for t in totals), ZERO)
+    sums = priced.sums()
+    invoice.net_total, invoice.vat_total = sums["net"], sums["vat"]
+    invoice.gross_total = sums["gross"]
+    invoice.net_total_eur, invoice.vat_total_eur = sums["net_eur"], sums["vat_eur"]
+    invoice.gross_total_eur = sums["gross_eur"]
     invoice.save()
 
 

@@ -415,16 +415,22 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
+    context = {"form": form, "formset": formset, "invoice": invoice,
+               **line_editor_context(organization), "has_cost_centres": bool(cost_centres)}
+    return render(request, "invoicing/invoice_form.html", context)
+
+
+def line_editor_context(organization) -> dict:
+    """What the line editor (invoicing/includes/line_editor.html and its script) needs
+    besides its formset; quotes use the same editor."""
     products = Product.objects.for_organization(organization).filter(archived=False)
     products_data = {
         str(p.pk): {"description": p.description, "unit": p.unit,
                     "unit_price": editor_number(p.unit_price), "vat_rate": p.vat_rate}
         for p in products
     }
-    context = {"form": form, "formset": formset, "invoice": invoice,
-               "products_data": products_data, "defaults_data": _editor_defaults(organization),
-               "has_cost_centres": bool(cost_centres)}
-    return render(request, "invoicing/invoice_form.html", context)
+    return {"products_data": products_data, "defaults_data": _editor_defaults(organization),
+            "has_cost_centres": False}
 
 
 def _editor_defaults(organization) -> dict:
@@ -463,6 +469,12 @@ def _invoice_initial(request, invoice):
     return initial
 
 
+def line_initial(document, customer=None) -> list[dict]:
+    """The line editor's rows: one empty line for a new document, else its lines (an invoice's
+    or a quote's: the same fields)."""
+    return _line_initial(document, customer)
+
+
 def _line_initial(invoice, customer=None):
     if invoice is None:
         rate = "reverse" if customer is not None and customer.reverse_charge else "21"
@@ -471,7 +483,7 @@ def _line_initial(invoice, customer=None):
         {"product": line.product_id, "description": line.description, "quantity": line.quantity,
          "unit": line.unit, "unit_price": line.unit_price,
          "discount_percent": line.discount_percent, "vat_rate": line.vat_rate,
-         "cost_centre": line.cost_centre}
+         "cost_centre": getattr(line, "cost_centre", 0)}
         for line in invoice.lines.all()
     ]
 

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Invitation
 from tests.factories import make_user
+from tests.quotes.factories import make_sent_quote
 from tests.security.urlconf import Endpoint, endpoints
 from tests.test_cross_organization import CASES
 
@@ -36,6 +37,11 @@ def _invitation(org, user) -> dict:
     return {"token": invitation.token()}
 
 
+def _quote_link(org, user) -> dict:
+    _quote, token = make_sent_quote(org, user)
+    return {"token": token}
+
+
 def _export_format(org, user) -> dict:
     return {"fmt": "csv"}
 
@@ -43,6 +49,7 @@ def _export_format(org, user) -> dict:
 ARGUMENTS = {
     "accounts:password_reset_confirm": _password_reset,
     "accounts:invitation_accept": _invitation,
+    **dict.fromkeys(("quote_public:quote", "quote_public:pdf"), _quote_link),
     **dict.fromkeys(("invoicing:invoice_export", "invoicing:customer_export",
                      "invoicing:supplier_export", "invoicing:purchase_export"), _export_format),
 }

@@ -24,6 +24,11 @@ URLS_WITHOUT_CASES = {
                      "invoicing:supplier_export", "invoicing:purchase_export"),
                     "the active organization's own list as a file; the argument is the "
                     "format (csv or xlsx), not an object id"),
+    **dict.fromkeys(("quotes:quote_list", "quotes:quote_create", "quotes:quote_export",
+                     "quotes:numbering_settings"), _OWN),
+    **dict.fromkeys(("quote_public:quote", "quote_public:pdf"),
+                    "the customer's public page of one quote: the unguessable token is the "
+                    "access (test_public_page.py); nothing else of the organization is there"),
     **dict.fromkeys(("health", "health_live", "health_beat"),
                     "service health for the healthchecks: no organization data"),
     "accounts:password_reset_confirm": "carries a signed token of one user, not an object id",
