@@ -12,7 +12,8 @@ class Command(BaseCommand):
             "it: keep EBH_CREDENTIAL_KEYS safe separately.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--dir", dest="backup_dir", type=Path, help="Write here instead of BACKUP_DIR.")
+        parser.add_argument("--dir", dest="backup_dir", type=Path,
+                            help="Write here instead of BACKUP_DIR.")
         parser.add_argument("--keep", type=int, help="Keep this many archives (BACKUP_KEEP).")
 
     def handle(self, *args, backup_dir=None, keep=None, **options):
