@@ -6,12 +6,15 @@ non-empty database and a damaged archive are refused before anything is restored
 import datetime
 import io
 import logging
+import shutil
+import subprocess
 import tarfile
 import uuid
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from cryptography.fernet import Fernet
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -21,6 +24,7 @@ from psycopg2 import sql
 from accounts.services import organization_create
 from backups import archive, postgres
 from backups.tasks import backup_task
+from config import celery_app
 from connections import crypto
 from connections.models import ENCRYPTED_FIELDS, Connection
 from invoicing import services
@@ -221,3 +225,35 @@ def test_a_failed_scheduled_backup_is_logged_as_an_error(media, settings, tmp_pa
         assert backup_task() == ""
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
         "Backup failed"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_beat_schedules_the_backup_daily(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["backups-daily"]
+    assert entry["task"] in celery_app.tasks
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {15})
+
+
+def test_the_worker_keeps_its_archives_in_a_volume_and_the_image_has_pg_dump(tmp_path):
+    shutil.copy(ROOT / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = subprocess.run(["docker-compose", "config"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    worker = yaml.safe_load(result.stdout)["services"]["worker"]
+    volumes = dict(_mount(volume) for volume in worker["volumes"])
+    backup_dir = worker["environment"]["BACKUP_DIR"]
+    assert volumes[backup_dir] == "backups"  # a named volume, not the container's own disk
+    assert volumes["/data"] == "media"  # the media files it archives
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "postgresql-client" in dockerfile and backup_dir in dockerfile
+
+
+def _mount(volume) -> tuple[str, str]:
+    """(target, source) of a volume in the long or the short ("source:target:mode") form."""
+    if isinstance(volume, dict):
+        return volume["target"], volume["source"]
+    source, target = volume.split(":")[:2]
+    return target, source
