@@ -134,6 +134,7 @@ def restore_archive(
         work = Path(work_dir)
         manifest = archive.unpack_verified(Path(path), work)
         _refuse_non_empty(database, media_dir)
+        _prepare(media_dir)
         postgres.restore(database, source=work / archive.DATABASE)
         files = archive.extract_media(work / archive.MEDIA, media_dir)
     _check_restored(database, manifest, files)
@@ -151,6 +152,15 @@ def _refuse_non_empty(database: dict, media_dir: Path) -> None:
     if media_dir.exists() and any(media_dir.iterdir()):
         raise BackupError(f"Media directory {media_dir} is not empty: restore the files into "
                           "an empty directory (or give --media-dir). Nothing was restored.")
+
+
+def _prepare(media_dir: Path) -> None:
+    """Find out that the files can be written before the database is restored."""
+    try:
+        media_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"Cannot create the media directory {media_dir}: {exc}. Nothing was "
+                          "restored.") from None
 
 
 def _check_restored(database: dict, manifest: dict, files: int) -> None:
