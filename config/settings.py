@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "workorders",
     "connections",
     "ebh_sync",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -250,6 +251,10 @@ LOGO_MAX_PIXELS = 4_000_000  # e.g. 2000 x 2000: plenty for a logo on an A4 page
 # 600 dpi A4 page has 35 million).
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
+# Backups (backups/, README "Backups"): one archive per run, the newest BACKUP_KEEP kept. They
+# never hold the credential keys: keep EBH_CREDENTIAL_KEYS safe elsewhere.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 HEALTH_HEARTBEAT_MAX_AGE = env_int("HEALTH_HEARTBEAT_MAX_AGE", 300)  # seconds (beat: each 60)
 FILE_UPLOAD_HANDLERS = [
     "config.uploads.SizeLimitedUploadHandler",
@@ -315,6 +320,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ebh-periodic-import": {
         "task": "ebh_sync.tasks.periodic_import_task", "schedule": 24 * 3600.0,
     },
+    # The nightly backup (backups/): database dump and media files into BACKUP_DIR.
+    "backups-daily": {"task": "backups.tasks.backup_task", "schedule": crontab(hour=3, minute=15)},
     # The ECB publishes its reference rates around 16:00 CET on business days.
     "ecb-exchange-rates": {
         "task": "invoicing.tasks.refresh_exchange_rates_task",

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = {"accounts", "config", "connections", "ebh_sync", "invoicing", "workorders", "quotes",
-        "recurring", "reminders"}
+APPS = {"accounts", "backups", "config", "connections", "ebh_sync", "invoicing", "workorders",
+        "quotes", "recurring", "reminders"}
 PRODUCT = sorted(APPS | {"eboekhouden"})
 
 
