@@ -133,6 +133,7 @@ class RestConfig:
     source: str = "Facturen"  # names our integration (sanitized: 1-10 of A-Z a-z 0-9 _ space)
     throttle_retries: int = 2  # extra attempts after an HTTP 429
     max_throttle_wait: float = 10.0  # the longest Retry-After honoured, per attempt
+    page_size: int = PAGE_SIZE  # records per list call (1 to 2,000)
 
 
 def rest_source(source: str) -> str:
@@ -235,18 +236,18 @@ class RestClient(EbhClient):
         state.token = self._open(state.api_token)
 
     def _list(self, session: Session, path: str, params: dict | None = None) -> list[dict]:
-        """Every record of a list, in pages of PAGE_SIZE (N records: ceil(N / 2000) calls)."""
+        """Every record of a list, in pages (N records: ceil(N / 2000) calls)."""
         items: list[dict] = []
+        size = self.config.page_size
         while True:
             page = self._data(session, "GET", path,
-                              params={**(params or {}), "limit": PAGE_SIZE,
-                                      "offset": len(items)})
+                              params={**(params or {}), "limit": size, "offset": len(items)})
             batch = _field(page, "items") or []
             if not isinstance(batch, list):
                 raise TransientError(TransientError.MALFORMED, f"{path}: items is no list")
             items += batch
             count = _int(_field(page, "count"), default=-1)
-            full = len(items) >= count if count >= 0 else len(batch) < PAGE_SIZE
+            full = len(items) >= count if count >= 0 else len(batch) < size
             if full or not batch:
                 return items
 

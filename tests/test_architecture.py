@@ -54,7 +54,8 @@ def test_zeep_is_imported_by_the_soap_module_only():
 
 def _function_imports(tree):
     for function in ast.walk(tree):
-        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef) and function.name != "ready":
+        if (isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+                and function.name != "ready"):
             for node in ast.walk(function):
                 yield from _imported(node)
 
