@@ -149,7 +149,7 @@ class _SessionState:
         self.api_token = api_token
         self.token = token
         self.ledgers: dict[str, int] | None = None  # code -> id
-        self.relations: dict[str, int] = {}  # code -> id
+        self.relations: dict[str, int] = {}  # code (casefolded: codes ignore case) -> id
         self.relation_codes: dict[int, str] = {}  # id -> code
         self.templates: dict[str, int] | None = None  # name -> id
 
@@ -158,7 +158,7 @@ class _SessionState:
 
     def remember_relation(self, relation_id: int, code: str) -> None:
         if relation_id and code:
-            self.relations[code] = relation_id
+            self.relations[code.casefold()] = relation_id
             self.relation_codes[relation_id] = code
 
 
@@ -374,12 +374,12 @@ class RestClient(EbhClient):
 
     def relation_id(self, session: Session, code: str, *, missing: str = UNKNOWN_RELATION) -> int:
         """The id of the relation with this code (remembered, or one look-up)."""
-        state = self._state(session)
-        if code not in state.relations:
+        state, key = self._state(session), code.casefold()
+        if key not in state.relations:
             self.get_relaties(session, code=code)
-        if code not in state.relations:
+        if key not in state.relations:
             raise RejectedError(missing, f"Relation {code} not found.")
-        return state.relations[code]
+        return state.relations[key]
 
     def relation_code(self, session: Session, relation_id: int) -> str:
         """The code of the relation with this id (remembered, or one look-up)."""
