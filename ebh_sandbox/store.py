@@ -246,6 +246,10 @@ MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
         "ALTER TABLE invoices ADD COLUMN transport TEXT NOT NULL DEFAULT 'SOAP'",
         # REST rows carry a description of their own (SOAP lines have none).
         "ALTER TABLE mutation_lines ADD COLUMN omschrijving TEXT",
+        # Administrations made before REST get their API token (add-account makes one now).
+        "INSERT INTO api_tokens (token, admin_id, created_at) "
+        "SELECT lower(hex(randomblob(24))), id, CAST(strftime('%s', 'now') AS REAL) "
+        "FROM administrations WHERE id NOT IN (SELECT admin_id FROM api_tokens)",
     )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
