@@ -335,6 +335,7 @@ def relations(call: RestCall) -> Answer:
     answer = paged(items, call.query, fields)
     for item in answer["items"]:
         item.pop("email", None)
+        item.pop("date", None)  # the list's items have no date; the single record has
     return 200, answer
 
 
