@@ -23,5 +23,5 @@ class CountingRestClient(RestClient):
 
 def make_client(sandbox, **config) -> CountingRestClient:
     return CountingRestClient(RestConfig(**{
-        "base_url": sandbox.url, "connect_timeout": 5, "read_timeout": 10,
+        "base_url": sandbox.rest_url, "connect_timeout": 5, "read_timeout": 10,
         "max_throttle_wait": 2.0, **config}))

@@ -128,8 +128,15 @@ def test_a_relation_code_longer_than_15_is_refused_before_sending(rest, session)
     assert rest.count("POST", "/v1/relation") == 0
 
 
-def test_the_whole_relation_list_is_read_in_pages(rest_sandbox, token):
-    assert PAGE_SIZE == 2000  # 5,000 relations: 3 calls
+def test_the_whole_relation_list_is_read_in_pages(rest, rest_sandbox, account, session):
+    rest_sandbox.seed_relations(account["administrations"][0], 5000)
+    records = rest.find_relaties(session)
+    assert len(records) == 5000 and len({r.id for r in records}) == 5000
+    assert rest.count("GET", "/v1/relation") == 3  # 2,000 + 2,000 + 1,000
+
+
+def test_pages_follow_the_configured_size(rest_sandbox, token):
+    assert PAGE_SIZE == 2000
     client = make_client(rest_sandbox, page_size=2)
     with client.session(token) as session:
         for number in range(5):
@@ -300,10 +307,10 @@ def test_a_session_of_another_client_is_not_ours(rest):
 
 
 def test_the_configured_client_reads_the_settings(settings, rest_sandbox, token):
-    settings.EBH_REST_URL = rest_sandbox.url
+    settings.EBH_REST_URL = rest_sandbox.rest_url
     client = ConfiguredRestClient()
     assert client.config == RestConfig(
-        base_url=rest_sandbox.url, connect_timeout=float(settings.EBH_CONNECT_TIMEOUT),
+        base_url=rest_sandbox.rest_url, connect_timeout=float(settings.EBH_CONNECT_TIMEOUT),
         read_timeout=float(settings.EBH_READ_TIMEOUT), source=settings.EBH_SOURCE,
         throttle_retries=settings.EBH_REST_THROTTLE_RETRIES,
         max_throttle_wait=float(settings.EBH_REST_MAX_THROTTLE_WAIT))

@@ -69,7 +69,7 @@ def test_an_unknown_or_empty_token_needs_the_user(rest, value):
 
 
 def test_a_revoked_token_needs_a_new_one(rest, rest_sandbox, account, token):
-    revoke_token(rest_sandbox, token.token)
+    rest_sandbox.revoke_api_token(token.token)
     with pytest.raises(AuthenticationError) as caught:
         rest.open_session(token)
     assert "revoked" in caught.value.user_message
@@ -77,7 +77,8 @@ def test_a_revoked_token_needs_a_new_one(rest, rest_sandbox, account, token):
 
 
 def test_an_expired_token_says_so(rest, rest_sandbox, account):
-    expired = ApiToken(new_token(rest_sandbox, account, expires_in_s=-60))
+    expired = ApiToken(rest_sandbox.add_api_token(account["administrations"][0],
+                                                expires_in_s=-60))
     with pytest.raises(AuthenticationError) as caught:
         rest.open_session(expired)
     assert caught.value.code == "API_SESSION_004"
@@ -86,20 +87,11 @@ def test_an_expired_token_says_so(rest, rest_sandbox, account):
 
 def test_a_token_revoked_during_a_session_is_reported_at_renewal(rest, rest_sandbox, session):
     state = rest._sessions[session.session_id]
-    revoke_token(rest_sandbox, state.api_token.token)
+    rest_sandbox.revoke_api_token(state.api_token.token)
     requests.delete(f"{rest_sandbox.url}/v1/session", headers={"Authorization": state.token},
                     timeout=5)
     with pytest.raises(AuthenticationError):
         rest.get_kostenplaatsen(session)
-
-
-def revoke_token(sandbox, token: str) -> None:
-    sandbox._control("POST", "/_control/tokens/revoke", {"token": token})
-
-
-def new_token(sandbox, account, *, expires_in_s: float) -> str:
-    return sandbox._control("POST", "/_control/tokens", {
-        "admin": account["administrations"][0], "expires_in_s": expires_in_s})["token"]
 
 
 # --- throttling --------------------------------------------------------------------------------
@@ -111,6 +103,7 @@ def test_throttling_is_waited_out_within_bounds(rest_sandbox, token):
         rest_sandbox.set_faults(throttle_burst=1, throttle_window_s=0.5)
         client.get_kostenplaatsen(session)
         assert client.get_kostenplaatsen(session)
+        rest_sandbox.set_faults()
     statuses = [status for method, path, status in client.calls if path == "/v1/costcenter"]
     assert 429 in statuses and statuses[-1] == 200
 
@@ -166,7 +159,7 @@ def test_a_read_timeout_after_sending_is_ambiguous(rest_sandbox, token):
 
 
 def test_unreachable_is_not_ambiguous(token):
-    client = make_client(type("Closed", (), {"url": "http://127.0.0.1:9"})())
+    client = make_client(type("Closed", (), {"rest_url": "http://127.0.0.1:9"})())
     with pytest.raises(TransientError) as caught:
         client.open_session(token)
     assert caught.value.kind == TransientError.UNREACHABLE and not caught.value.ambiguous
