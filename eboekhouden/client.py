@@ -407,6 +407,14 @@ class EbhClient(ABC):
     """What the rest of the project may ask of e-Boekhouden. Sessions are short-lived:
     use :meth:`session` so every session is closed again."""
 
+    # The most mutations one get_mutaties answers (SOAP: the newest 500); None: the transport
+    # returns every matching mutation (REST pages through them), so a look-up by invoice
+    # number that finds nothing proves the booking is not there.
+    mutation_lookup_cap: int | None = GETMUTATIES_ROW_CAP
+    # Whether get_mutaties fills relation_code without an invoice-number filter (REST's list
+    # carries no relation: only a look-up by invoice number reads each mutation in full).
+    lists_mutation_relations: bool = True
+
     @abstractmethod
     def open_session(self, credentials: Credentials | ApiToken) -> Session:
         """SOAP opens with :class:`Credentials`, REST with an :class:`ApiToken`; a transport

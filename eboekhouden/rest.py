@@ -163,6 +163,9 @@ class _SessionState:
 
 
 class RestClient(EbhClient):
+    mutation_lookup_cap = None  # every list is read to its end
+    lists_mutation_relations = False  # GET /v1/mutation has no relation; see get_mutaties
+
     def __init__(self, config: RestConfig) -> None:
         self.config = config
         self.http = requests.Session()

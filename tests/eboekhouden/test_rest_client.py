@@ -97,14 +97,15 @@ def test_ledgers_are_read_once_and_mapped_to_ids(rest, session):
     assert rest.count("GET", "/v1/ledger") == 2  # the map came from the first list call
 
 
-def test_cost_centres_articles_and_administrations(rest, session):
+def test_cost_centres_articles_and_administrations(rest, account, session):
     centres = rest.get_kostenplaatsen(session)
     assert {(c.description, c.parent_id == 0) for c in centres} >= {("Algemeen", True)}
     articles = {article.code: article for article in rest.get_artikelen(session)}
     assert articles["BOEK-01"].sales_price == Decimal("24.95")
     assert articles["BOEK-01"].vat_code == "LAAG_VERK_9"
     assert articles["BOEK-01"].contra_account == "8010"
-    assert isinstance(rest.get_administraties(session), list)
+    [administration] = rest.get_administraties(session)  # the token's own (sandbox)
+    assert administration.guid == account["administrations"][0]
 
 
 # --- relations ---------------------------------------------------------------------------------
@@ -236,6 +237,9 @@ def test_mutations_by_number_window(rest, session):
                                number_to=numbers[1])
     assert [row.number for row in window] == numbers[:2]
     assert {row.kind for row in window} == {"FactuurVerstuurd"}
+    # The list has no relation (lists_mutation_relations); its amount is the gross total.
+    assert {(row.relation_code, row.gross_total) for row in window} == {("", Decimal("121.00"))}
+    assert rest.mutation_lookup_cap is None and not rest.lists_mutation_relations
 
 
 # --- invoices of the invoicing module ----------------------------------------------------------
