@@ -60,6 +60,7 @@ ROUTES = (
     _route("GET", "/v1/ledger/{id}", "GetGrootboekrekeningen", rest_ops.ledger),
     _route("GET", "/v1/costcenter", "GetKostenplaatsen", rest_ops.cost_centers),
     _route("GET", "/v1/product", "GetArtikelen", rest_ops.products),
+    _route("GET", "/v1/unit", "GetArtikelen", rest_ops.units),
     _route("GET", "/v1/invoicetemplate", "GetFactuursjablonen", rest_ops.invoice_templates),
     _route("POST", "/v1/relation", "AddRelatie", rest_ops.create_relation),
     _route("GET", "/v1/relation", "GetRelaties", rest_ops.relations),

@@ -191,11 +191,25 @@ def cost_centers(call: RestCall) -> Answer:
     return 200, paged(items, call.query, {"parentId": "int", "description": "string"})
 
 
+def _unit_ids(call: RestCall) -> dict[str, int]:
+    """The articles' units, numbered in order of first use (SOAP names them, REST numbers)."""
+    ids: dict[str, int] = {}
+    for row in call.rows("SELECT eenheid FROM articles WHERE admin_id = ? ORDER BY id"):
+        ids.setdefault(row["eenheid"], len(ids) + 1)
+    return ids
+
+
+def units(call: RestCall) -> Answer:
+    items = [{"id": unit_id, "singular": name} for name, unit_id in _unit_ids(call).items()]
+    return 200, paged(items, call.query, {"singular": "string"})
+
+
 def products(call: RestCall) -> Answer:
-    ledger_ids = _ledger_ids(call)
+    ledger_ids, unit_ids = _ledger_ids(call), _unit_ids(call)
     rows = call.rows("SELECT * FROM articles WHERE admin_id = ? ORDER BY id")
     items = [_present({
         "id": row["id"], "code": row["code"], "description": row["omschrijving"],
+        "unitId": unit_ids.get(row["eenheid"]),
         "active": bool(row["actief"]), "groupCode": row["groep_code"],
         "purchasePriceExcl": Decimal(row["inkoop"]), "priceExcl": Decimal(row["verkoop_excl"]),
         "priceIncl": Decimal(row["verkoop_incl"]), "vat": row["btw_code"],
@@ -326,7 +340,10 @@ def _relation_item(row: sqlite3.Row) -> dict[str, Any]:
 
 
 def relations(call: RestCall) -> Answer:
-    rows = call.rows("SELECT * FROM relations WHERE admin_id = ? ORDER BY id")
+    code = _exact(call, "code")
+    rows = call.rows("SELECT * FROM relations WHERE admin_id = ? AND fold(code) = fold(?) "
+                     "ORDER BY id", code) if code else call.rows(
+        "SELECT * FROM relations WHERE admin_id = ? ORDER BY id")
     fields = {"code": "string", "name": "string", "type": "string", "email": "string",
               "city": "string", "contact": "string", "id": "int"}
     items = [_relation_item(row) for row in rows]
@@ -497,10 +514,18 @@ def _mutation_head(row: sqlite3.Row, ledger_ids: dict[str, int]) -> dict[str, An
     })
 
 
+def _exact(call: RestCall, name: str) -> str | None:
+    """The value of a plain ``name=value`` filter, to narrow the SQL (the filter still runs)."""
+    values = call.query.get(name)
+    return values[0] if values and len(values) == 1 else None
+
+
 def mutation_list(call: RestCall) -> Answer:
     ledger_ids = _ledger_ids(call)
+    number = _exact(call, "invoiceNumber")
+    where, params = ("AND fold(factuurnummer) = fold(?)", (number,)) if number else ("", ())
     items = []
-    for row in _mutation_rows(call, "", ()):
+    for row in _mutation_rows(call, where, params):
         item = _mutation_head(row, ledger_ids)
         item["type"] = int(item["type"])  # filtered as a number, answered as the enum string
         item["description"] = row["omschrijving"]

@@ -112,8 +112,10 @@ def test_ledgers_filter_on_code_and_category(rest: Rest) -> None:
 
 
 def test_master_data_lists(rest: Rest) -> None:
-    assert [item["code"] for item in rest.ok("GET", "/v1/product")["items"]] == [
-        "ADV-UUR", "BOEK-01", "VERZEND"]
+    products = rest.ok("GET", "/v1/product")["items"]
+    assert [item["code"] for item in products] == ["ADV-UUR", "BOEK-01", "VERZEND"]
+    units = {unit["id"]: unit["singular"] for unit in rest.ok("GET", "/v1/unit")["items"]}
+    assert [units[item["unitId"]] for item in products] == ["uur", "stuk", "stuk"]
     assert [item["id"] for item in rest.ok("GET", "/v1/costcenter")["items"]] == [1, 2]
     templates = rest.ok("GET", "/v1/invoicetemplate")["items"]
     assert [item["name"] for item in templates] == ["Standaard", "Zakelijk"]

@@ -172,7 +172,7 @@ def test_session_answers(contract: Contract, sb: SandboxProcess,
     contract.validate("get", "/v1/ledger", rest.get("/v1/ledger"))  # 401 after the end
 
 
-LISTS = ("/v1/administration/linked", "/v1/ledger", "/v1/costcenter", "/v1/product",
+LISTS = ("/v1/administration/linked", "/v1/ledger", "/v1/costcenter", "/v1/product", "/v1/unit",
          "/v1/invoicetemplate", "/v1/relation", "/v1/mutation", "/v1/invoice")
 
 
