@@ -4,10 +4,12 @@ bounds, and ambiguous versus certainly-not-applied faults."""
 
 import datetime
 import logging
+import sys
 from decimal import Decimal
 
 import pytest
 import requests
+from django.views.debug import ExceptionReporter
 
 from eboekhouden.client import (
     ApiToken,
@@ -195,3 +197,29 @@ def test_error_answers_map_onto_the_soap_classes():
     assert not error_for_status(500, {}).ambiguous
     pascal = error_for_status(400, {"Code": "MUT_019", "Message": "Invoice number exists"})
     assert (pascal.code, pascal.description) == ("MUT_019", "Invoice number exists")
+
+
+def _report_of_a_bug(rest, session) -> str:
+    """The Django error report of an unexpected exception inside a REST call (this frame, the
+    first of the traceback, holds no secret of its own)."""
+
+    def bug(response, *args, **kwargs):
+        raise KeyError("a bug while reading the answer")
+
+    rest.http.hooks["response"].append(bug)
+    try:
+        rest.get_kostenplaatsen(session)
+    except KeyError:
+        report = ExceptionReporter(None, *sys.exc_info())
+        return report.get_traceback_text() + report.get_traceback_html()
+    finally:
+        rest.http.hooks["response"].remove(bug)
+    pytest.fail("the bug was swallowed")
+
+
+def test_an_error_report_shows_no_token(rest, token, session):
+    text = _report_of_a_bug(rest, session)
+    # Every frame under a @sensitive method is masked: requests' and urllib3's too.
+    assert "a bug while reading the answer" in text and "_send" in text
+    state = rest._sessions[session.session_id]
+    assert token.token not in text and state.token not in text
