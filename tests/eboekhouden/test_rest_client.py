@@ -104,6 +104,7 @@ def test_cost_centres_articles_and_administrations(rest, account, session):
     assert articles["BOEK-01"].sales_price == Decimal("24.95")
     assert articles["BOEK-01"].vat_code == "LAAG_VERK_9"
     assert articles["BOEK-01"].contra_account == "8010"
+    assert articles["ADV-UUR"].unit == "uur" and articles["ADV-UUR"].active
     [administration] = rest.get_administraties(session)  # the token's own (sandbox)
     assert administration.guid == account["administrations"][0]
 
