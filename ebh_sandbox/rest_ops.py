@@ -126,7 +126,7 @@ def _amount(data: dict[str, Any], name: str, prop: str) -> Decimal | None:
     amount = Decimal(value)
     if amount != money(amount):
         raise RestError.validation("SANDBOX_VALIDATION", prop, f"{name}: at most 2 decimals")
-    return amount
+    return money(amount)  # 250 is stored as 250.00, as SOAP's decimals are
 
 
 def _date(data: dict[str, Any], name: str, missing: str, invalid: str) -> dt.date:
