@@ -126,7 +126,7 @@ def _amount(data: dict[str, Any], name: str, prop: str) -> Decimal | None:
     amount = Decimal(value)
     if amount != money(amount):
         raise RestError.validation("SANDBOX_VALIDATION", prop, f"{name}: at most 2 decimals")
-    return amount
+    return money(amount)  # 250 is stored as 250.00, as SOAP's decimals are
 
 
 def _date(data: dict[str, Any], name: str, missing: str, invalid: str) -> dt.date:
@@ -390,41 +390,54 @@ def _mutation_type(data: dict[str, Any]) -> int:
 
 
 def create_mutation(call: RestCall) -> Answer:
-    data = _body(call)
+    mut = _mutation_input(call, _body(call))
+    rekening, relatie, lines = _soap(lambda: mutations.check_mutatie(
+        call.ctx, mut, max_lines=MAX_ROWS, amounts_given=False))
+    nr = mutations.book(call.conn, call.admin_id, {**mut, "RelatieCode": relatie}, lines,
+                        rekening["id"], "REST")
+    return 201, {"id": nr}
+
+
+def _mutation_input(call: RestCall, data: dict[str, Any]) -> dict[str, Any]:
+    """A REST mutation as the SOAP rules take it (oMut), after REST's own checks."""
     soort = TYPES[_mutation_type(data)]
-    kind = mutations.KINDS[soort]
     datum = _date(data, "date", "MUT_003", "MUT_004")
-    ledger_id = _int(data, "ledgerId")
-    if ledger_id is None:
-        raise RestError.validation("MUTA_001", "ledgerId")
-    rekening = _ledger_by_id(call, ledger_id)
-    if rekening is None:
-        raise RestError.validation("MUT_007", "ledgerId")
+    rekening = _mutation_ledger(call, data)
     description = _str(data, "description", DESCRIPTION_LIMIT)
     invoice_number = _str(data, "invoiceNumber", 50, "MUT_018")
     relatie = _relation_code(call, _int(data, "relationId"), "MUT_013", "relationId")
-    if kind.link and relatie is None:
+    if mutations.KINDS[soort].link and relatie is None:
         raise RestError.validation("MUT_012", "relationId")
-    inex = _str(data, "inExVat")
-    if not inex:
-        raise RestError.validation("MUTA_005", "inExVat")
-    if inex not in ("IN", "EX"):
-        raise RestError.validation("MUT_017", "inExVat")
+    inex = _in_ex(data)
     _check_payment_reference(call, data)
     term = _int(data, "termOfPayment")
-    rows = _rows(call, kind, data.get("rows"), datum, inex)
-    mut = {
+    rows = _rows(call, mutations.KINDS[soort], data.get("rows"), datum, inex)
+    return {
         "Soort": soort, "Datum": datum, "Rekening": rekening["code"], "RelatieCode": relatie,
         "Factuurnummer": invoice_number, "Boekstuk": _str(data, "entryNumber", 50),
         "Omschrijving": description, "Betalingstermijn": None if term is None else str(term),
         "Betalingskenmerk": _str(data, "paymentReference", 50), "InExBTW": inex,
         "MutatieRegels": {"cMutatieRegel": rows},
     }
-    rekening_row, relatie, lines = _soap(lambda: mutations.check_mutatie(
-        call.ctx, mut, max_lines=MAX_ROWS, amounts_given=False))
-    nr = mutations.book(call.conn, call.admin_id, {**mut, "RelatieCode": relatie}, lines,
-                        rekening_row["id"], "REST")
-    return 201, {"id": nr}
+
+
+def _mutation_ledger(call: RestCall, data: dict[str, Any]) -> sqlite3.Row:
+    ledger_id = _int(data, "ledgerId")
+    if ledger_id is None:
+        raise RestError.validation("MUTA_001", "ledgerId")
+    rekening = _ledger_by_id(call, ledger_id)
+    if rekening is None:
+        raise RestError.validation("MUT_007", "ledgerId")
+    return rekening
+
+
+def _in_ex(data: dict[str, Any]) -> str:
+    inex = _str(data, "inExVat")
+    if not inex:
+        raise RestError.validation("MUTA_005", "inExVat")
+    if inex not in ("IN", "EX"):
+        raise RestError.validation("MUT_017", "inExVat")
+    return inex
 
 
 def _check_payment_reference(call: RestCall, data: dict[str, Any]) -> None:
@@ -600,6 +613,15 @@ def outstanding(call: RestCall) -> Answer:
 
 def create_invoice(call: RestCall) -> Answer:
     data = _body(call)
+    fact = _invoice_input(call, data)
+    result = _soap(lambda: invoices.add_factuur(call.ctx, {"oFact": fact}, transport="REST"))
+    row = call.rows("SELECT rowid AS id, * FROM invoices WHERE admin_id = ? AND factuurnummer = ?",
+                    result["Factuurnummer"])[0]
+    return 201, _invoice_answer(call, row, data["relationId"])
+
+
+def _invoice_input(call: RestCall, data: dict[str, Any]) -> dict[str, Any]:
+    """A REST invoice as SOAP's AddFactuur takes it (oFact), after REST's own checks."""
     relation_id = _int(data, "relationId")
     if relation_id is None:
         raise RestError.validation("FACT_001", "relationId")
@@ -609,16 +631,12 @@ def create_invoice(call: RestCall) -> Answer:
     if term is None:
         raise RestError.validation("FACT_015", "termOfPayment")
     datum = _date(data, "date", "FACT_011", "FACT_013")
-    inex = data.get("inExVat", "EX")
-    if inex not in ("IN", "EX"):
-        raise RestError.validation("FACT_010", "inExVat")
-    if inex == "IN":  # prices incl. VAT: the sandbox's module knows only excl. prices
-        raise RestError.validation("SANDBOX_VALIDATION", "inExVat", "the sandbox takes EX only")
+    _invoice_in_ex(data)
     items = data.get("items")
     if not items or not isinstance(items, list):
         raise RestError.validation("FACT_019", "items")
     booking = data.get("mutation")
-    fact = {
+    return {
         "Relatiecode": relatie, "Datum": datum, "Betalingstermijn": term,
         "Factuursjabloon": template, "Factuurnummer": _str(data, "invoiceNumber", 50, "FACT_007"),
         "InBoekhoudingPlaatsen": booking is not None,
@@ -626,10 +644,14 @@ def create_invoice(call: RestCall) -> Answer:
         "reference": _str(data, "reference", 50), "text": _str(data, "text", 35000),
         "Regels": {"cFactuurRegel": [_invoice_item(call, item) for item in items]},
     }
-    result = _soap(lambda: invoices.add_factuur(call.ctx, {"oFact": fact}, transport="REST"))
-    row = call.rows("SELECT rowid AS id, * FROM invoices WHERE admin_id = ? AND factuurnummer = ?",
-                    result["Factuurnummer"])[0]
-    return 201, _invoice_answer(call, row, relation_id)
+
+
+def _invoice_in_ex(data: dict[str, Any]) -> None:
+    inex = data.get("inExVat", "EX")
+    if inex not in ("IN", "EX"):
+        raise RestError.validation("FACT_010", "inExVat")
+    if inex == "IN":  # prices incl. VAT: the sandbox's module knows only excl. prices
+        raise RestError.validation("SANDBOX_VALIDATION", "inExVat", "the sandbox takes EX only")
 
 
 def _template(call: RestCall, template_id: int | None) -> str:
