@@ -444,7 +444,7 @@ class RestClient(EbhClient):
             params["invoiceNumber"] = invoice_number
         if number_from or number_to:
             params.update(_id_filter(number_from, number_to))
-        items = self._list(session, "/v1/mutation", params)
+        items = _numbered(self._list(session, "/v1/mutation", params))
         if invoice_number:
             return [self._mutation_detail(session, _int(_field(item, "id"))) for item in items]
         return [_mutation_summary(item, "", _decimal(_field(item, "amount"))) for item in items]
@@ -636,6 +636,14 @@ def _mutation_summary(item: dict, relation_code: str, gross: Decimal) -> Mutatio
         date=_date(_field(item, "date")), relation_code=relation_code,
         invoice_number=_text(item, "invoiceNumber"), gross_total=gross,
     )
+
+
+def _numbered(items: list[dict]) -> list[dict]:
+    """``items`` of the mutation list, refused when any lacks its number: the list once
+    answered id 0 for every mutation (2025), and a booking confirmed as number 0 is lost."""
+    if any(_int(_field(item, "id")) <= 0 for item in items):
+        raise TransientError(TransientError.MALFORMED, "mutation list without ids")
+    return items
 
 
 def _gross(item: dict) -> Decimal:

@@ -19,12 +19,14 @@ from eboekhouden.client import (
     RelationData,
     Session,
     SessionError,
+    TransientError,
 )
 from eboekhouden.rest import (
     MUTATION_KINDS,
     MUTATION_TYPES,
     PAGE_SIZE,
     RestConfig,
+    _numbered,
     rest_source,
 )
 from eboekhouden.soap import SoapClient, SoapConfig
@@ -225,6 +227,34 @@ def test_a_second_booking_of_an_invoice_number_is_mut_019(rest, session):
     with pytest.raises(RejectedError) as caught:
         rest.add_mutatie(session, _sale("F2026-008", "K6"))
     assert caught.value.code in {"MUT_019", "MUT_020"}
+
+
+def test_a_second_purchase_of_the_same_supplier_and_number_is_mut_020(rest, session):
+    rest.add_relatie(session, _relation("L1", "Leverancier"))
+    rest.add_relatie(session, _relation("L2", "Andere leverancier"))
+    line = MutationLine(Decimal("40.00"), Decimal("8.40"), Decimal("48.40"), "HOOG_INK_21",
+                        Decimal(21), "4000")
+
+    def purchase(supplier: str) -> MutationData:
+        return MutationData(kind="FactuurOntvangen", date=DAY, account="1600",
+                            relation_code=supplier, invoice_number="INK-77",
+                            description="Inkoop", payment_term_days=30, lines=(line,))
+
+    first = rest.add_mutatie(session, purchase("L1"))
+    assert rest.add_mutatie(session, purchase("L2")) != first  # another supplier may
+    with pytest.raises(RejectedError) as caught:
+        rest.add_mutatie(session, purchase("L1"))
+    assert caught.value.code == "MUT_020"
+    found = _find(rest, session, "INK-77")
+    assert {(row.kind, row.relation_code) for row in found} == {
+        ("FactuurOntvangen", "L1"), ("FactuurOntvangen", "L2")}
+
+
+def test_a_mutation_list_without_numbers_is_not_trusted():
+    with pytest.raises(TransientError) as caught:
+        _numbered([{"id": 0, "type": "2", "invoiceNumber": "F1"}])
+    assert caught.value.kind == TransientError.MALFORMED
+    assert _numbered([{"Id": 7}]) == [{"Id": 7}]
 
 
 def test_mutations_by_number_window(rest, session):
