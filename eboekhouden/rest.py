@@ -35,6 +35,10 @@ shows. For it to equal the invoice's VAT per rate to the cent:
   :func:`vat_differences` compares it with the VAT the mapping put on the lines, so the
   booking preview can say so before anything is sent (the remedy, if one is wanted, is to
   book that rate on one row, or to use the divergent code with an explicit ``vatAmount``).
+
+The document does not spell out e-Boekhouden's rounding; half up per row is what integrators
+report and what the sandbox does, and the test that books the same invoices over both
+transports checks the prediction against it.
 """
 
 from __future__ import annotations
@@ -98,8 +102,9 @@ PAYMENT_TYPES = frozenset({3, 4})  # rows refer to the invoice they pay
 
 # The codes whose VAT the caller gives (vatAmount); e-Boekhouden computes every other one.
 DIVERGENT_VAT_CODES = frozenset({"AFW", "AFW_VERK"})
-# The rate e-Boekhouden charges per code (percent). Reverse charge, EU, export and GEEN put no
-# VAT on the invoice: 0.
+# The rate e-Boekhouden charges per code (percent), for bookings from 2019 on (HOOG was 19 %
+# before 2012-10-01; LAAG_VERK/LAAG_INK are the 6 % codes before 2019). Reverse charge, EU,
+# export and GEEN put no VAT on the invoice: 0.
 VAT_RATES = {
     "HOOG_VERK_21": Decimal(21), "HOOG_INK_21": Decimal(21),
     "LAAG_VERK_9": Decimal(9), "LAAG_INK_9": Decimal(9),

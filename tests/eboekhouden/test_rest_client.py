@@ -335,6 +335,16 @@ def test_booked_over_rest_read_over_soap_and_back(rest, rest_sandbox, credential
     assert caught.value.code in {"MUT_019", "MUT_020"}
 
 
+def test_an_invoice_made_over_rest_is_read_over_soap(rest, rest_sandbox, credentials, session):
+    rest.add_relatie(session, _relation("X2"))
+    rest.add_factuur(session, _module_invoice("2026-0500", "X2"))
+    soap = _soap(rest_sandbox)
+    with soap.session(credentials) as soap_session:
+        [seen] = soap.get_facturen(soap_session, invoice_number="2026-0500", date_from=DAY,
+                                   date_to=DAY)
+    assert (seen.relation_code, seen.gross_total) == ("X2", Decimal("181.50"))
+
+
 def test_a_session_of_another_client_is_not_ours(rest):
     with pytest.raises(SessionError) as caught:
         rest.get_administraties(Session("not-ours", ""))

@@ -14,6 +14,8 @@ from django.views.debug import ExceptionReporter
 from eboekhouden.client import (
     ApiToken,
     AuthenticationError,
+    InvoiceData,
+    InvoiceLine,
     MutationData,
     MutationLine,
     RejectedError,
@@ -140,6 +142,24 @@ def test_a_failed_booking_is_ambiguous(rest, rest_sandbox, session, customer, fa
     # The exactly-once look-up: by invoice number, before sending again.
     found = rest.get_mutaties(session, invoice_number="F-A1", date_from=DAY, date_to=DAY)
     assert len(found) == (0 if kind == TransientError.SERVER_ERROR else 1)
+
+
+def test_a_dropped_invoice_is_found_by_its_number(rest, rest_sandbox, session, customer):
+    invoice = InvoiceData(
+        invoice_number="2026-0100", relation_code="C1", date=DAY, payment_term_days=30,
+        template="Standaard", booking_description="Werkbon",
+        lines=(InvoiceLine("", "Advies", Decimal(1), "uur", Decimal("80.00"), "HOOG_VERK_21",
+                           "8000"),))
+    rest_sandbox.set_faults(operations=["AddFactuur"], drop_after_apply_rate=1.0)
+    with pytest.raises(TransientError) as caught:
+        rest.add_factuur(session, invoice)
+    rest_sandbox.set_faults()
+    assert caught.value.kind == TransientError.DROPPED and caught.value.ambiguous
+    [found] = rest.get_facturen(session, invoice_number="2026-0100", date_from=DAY, date_to=DAY)
+    assert (found.relation_code, found.gross_total) == ("C1", Decimal("96.80"))
+    with pytest.raises(RejectedError) as again:
+        rest.add_factuur(session, invoice)
+    assert again.value.code == "FACT_101"
 
 
 def test_a_failed_read_is_not_ambiguous(rest, rest_sandbox, session):
