@@ -387,6 +387,11 @@ EBH_ENDPOINT_URL = env_str("EBH_ENDPOINT_URL", f"{_EBH_SERVICE}/soap.asmx")
 EBH_CONNECT_TIMEOUT = env_int("EBH_CONNECT_TIMEOUT", 10)  # seconds to open the connection
 EBH_READ_TIMEOUT = env_int("EBH_READ_TIMEOUT", 60)  # seconds to wait for an answer
 EBH_WSDL_TIMEOUT = env_int("EBH_WSDL_TIMEOUT", 30)  # seconds to load the WSDL once
+# The REST API (API tokens); the demo sandbox serves it too.
+EBH_REST_URL = env_str("EBH_REST_URL", _EBH_SERVICE if env_str("EBH_DEMO_SANDBOX_URL")
+                       else "https://api.e-boekhouden.nl")
+EBH_REST_THROTTLE_RETRIES = env_int("EBH_REST_THROTTLE_RETRIES", 2)  # after an HTTP 429
+EBH_REST_MAX_THROTTLE_WAIT = env_int("EBH_REST_MAX_THROTTLE_WAIT", 10)  # seconds, per retry
 EBH_SOURCE = "Facturen"  # OpenSession's Source: names our integration (max 15 characters)
 EBH_CLIENT_CLASS = env_str("EBH_CLIENT_CLASS", "connections.clients.ConfiguredSoapClient")
 # Fernet keys that encrypt the e-Boekhouden credentials at rest: comma-separated, newest

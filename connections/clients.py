@@ -1,12 +1,14 @@
 """The e-Boekhouden client the product uses, built from the settings.
 
 ``settings.EBH_CLIENT_CLASS`` names the class (tests put a fake there); the default is
-:class:`ConfiguredSoapClient`, the SOAP transport configured from the EBH_* settings."""
+:class:`ConfiguredSoapClient`, the SOAP transport configured from the EBH_* settings.
+:class:`ConfiguredRestClient` is the REST transport (API tokens) configured the same way."""
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from eboekhouden.client import EbhClient
+from eboekhouden.rest import RestClient, RestConfig
 from eboekhouden.soap import SoapClient, SoapConfig
 
 
@@ -22,11 +24,31 @@ def soap_config(*, wsdl_url: str = "", endpoint_url: str = "") -> SoapConfig:
     )
 
 
+def rest_config(*, base_url: str = "") -> RestConfig:
+    """The REST address, timeouts and throttling bounds of the settings (an address given
+    here wins)."""
+    return RestConfig(
+        base_url=base_url or settings.EBH_REST_URL,
+        connect_timeout=float(settings.EBH_CONNECT_TIMEOUT),
+        read_timeout=float(settings.EBH_READ_TIMEOUT),
+        source=settings.EBH_SOURCE,
+        throttle_retries=int(settings.EBH_REST_THROTTLE_RETRIES),
+        max_throttle_wait=float(settings.EBH_REST_MAX_THROTTLE_WAIT),
+    )
+
+
 class ConfiguredSoapClient(SoapClient):
     """The SOAP client with the settings' addresses and timeouts, read when it is made."""
 
     def __init__(self, *, wsdl_url: str = "", endpoint_url: str = "") -> None:
         super().__init__(soap_config(wsdl_url=wsdl_url, endpoint_url=endpoint_url))
+
+
+class ConfiguredRestClient(RestClient):
+    """The REST client with the settings' address, timeouts and throttling bounds."""
+
+    def __init__(self, *, base_url: str = "") -> None:
+        super().__init__(rest_config(base_url=base_url))
 
 
 def get_client() -> EbhClient:

@@ -1,6 +1,7 @@
-"""A standalone simulator of the e-Boekhouden.nl SOAP service (no Django).
+"""A standalone simulator of the e-Boekhouden.nl SOAP service and REST API v1 (no Django).
 
-Start it with ``python -m ebh_sandbox serve``; tests use :mod:`ebh_sandbox.testing`. It follows
+Start it with ``python -m ebh_sandbox serve``; tests use :mod:`ebh_sandbox.testing`. Both
+transports share one store (:mod:`ebh_sandbox.rest` for REST; README.md). It follows
 ``../shared/ebh/SOAP_API.md`` where e-Boekhouden's behaviour is documented: CMUT010 (excl + VAT
 = incl) to the cent; CMUT010.1 within ``--vat-tolerance`` (default 0.01) of excl x percentage
 rounded half-up; GetMutaties' cap of 500 rows; a description over 200 characters answered with
@@ -34,4 +35,32 @@ Where the real service is unknown, the sandbox is stricter:
 * Unknown and repeated request elements are a SOAP Fault (``strict_schema``; ASP.NET skips
   them), to catch a client's typos.
 * Bookings have the other choices listed in README.md (all settings in ``settings.py``).
+
+REST (``../shared/ebh/REST_API.md`` and the OpenAPI document), where the sandbox is stricter
+or had to assume:
+
+* Writes pass the same rules as SOAP (the list above: VAT code against rate and date,
+  case-insensitive codes and numbers, uniqueness shared across transports), plus REST's
+  limits: a mutation description over 50 characters is refused (400 ``SANDBOX_VALIDATION``:
+  the document's schema says ``maxLength: 50`` but its error table has no code), rows at most
+  500 (MUT_101), relation code at most 15 (REL_006), name required (REL_002) and at most 100.
+* VAT is computed by the sandbox, an assumption: per row, half-up to the cent, amount x rate
+  / 100 (``inExVat`` EX) or amount x rate / (100 + rate) (IN), the rate of the code on the
+  booking date; reverse-charge and 0 % codes carry none. ``vatAmount`` is taken only on AFW and
+  AFW_VERK; on any other code it is refused (MUTA_003) where the service might ignore it.
+* VAT codes: the NL table of the document, minus VERL_INK_L (unknown to the SOAP side) and
+  without HOOG_VERK/HOOG_INK (not listed for REST): MUT_109. BI_EU_VERK stays a sales code.
+* A mutation needs a description and ``inExVat`` (MUTA_005), an invoice kind also a term of
+  payment, as on SOAP (the document marks them optional); a relation needs a code (REL_005;
+  the document's example shows a generated one). PATCH /v1/relation needs ``name``, as the
+  document's schema says. Amounts with more than two decimals are refused.
+* POST /v1/invoice: ``inExVat`` EX only, no discounts, no ``vatAmount`` (sandbox code); a
+  date is required (FACT_011).
+* Unknown, revoked API token: 403 SECURITY_001 (the document names no code); expired: 403
+  API_SESSION_004. Sessions end ``rest_session_lifetime_s`` after opening (fixed, not
+  sliding), and at once when their token is revoked or expires: 401 SECURITY_010.
+* Query strings: unknown or repeated parameters and operators unfit for a field are ERR_002
+  (ASP.NET would ignore the unknown ones).
+* Answers leave out fields without a value (the document types most of them non-null) and
+  give a mutation's ``type`` as the schema's string enum ("2"; the examples show 2).
 """

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import accounts
+from . import accounts, rest_auth
 from .faults import Faults
 from .server import SandboxApp, make_server
 from .settings import Settings, add_dataclass_flags, flags_to_changes
@@ -51,6 +51,16 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--if-missing", action="store_true",
                      help="if the account exists, print it instead of failing")
     add.set_defaults(func=cmd_add_account)
+    token = commands.add_parser(
+        "api-token", help="REST API tokens: add one to an administration, revoke or expire one")
+    token.add_argument("--db", default=DEFAULT_DB)
+    action = token.add_mutually_exclusive_group(required=True)
+    action.add_argument("--add", metavar="ADMIN_GUID", help="a new token for this administration")
+    action.add_argument("--revoke", metavar="TOKEN")
+    action.add_argument("--expire", metavar="TOKEN", help="let the token's end date pass")
+    token.add_argument("--expires-in-s", type=float, default=None,
+                       help="with --add: the token's end date, seconds from now")
+    token.set_defaults(func=cmd_api_token)
     show = commands.add_parser("show-account", help="print an account's codes as JSON")
     show.add_argument("--db", default=DEFAULT_DB)
     show.add_argument("--username", required=True)
@@ -115,7 +125,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"  Gebruikersnaam     : {info['username']}\n"
         f"  Beveiligingscode 1 : {info['security_code_1']}\n"
         f"  Beveiligingscode 2 : {info['security_code_2']}\n"
+        f"  API-token (REST)   : {info.get('api_token')}\n"
         "  SOAP endpoint      : {url}/soap.asmx   (WSDL: {url}/soap.asmx?wsdl)\n"
+        "  REST API           : {url}/v1/   (POST {url}/v1/session)\n"
         "  Watch the bookings : {url}/\n"
     )
     return cmd_serve(args, banner)
@@ -141,6 +153,22 @@ def cmd_add_account(args: argparse.Namespace) -> int:
     else:
         info = accounts.create_account(Store(args.db), args.username, **options)
     print(json.dumps(info))
+    return 0
+
+
+def cmd_api_token(args: argparse.Namespace) -> int:
+    store = Store(args.db)
+    try:
+        with store.transaction() as conn:
+            if args.add:
+                answer = rest_auth.add_token(conn, args.add, args.expires_in_s)
+            elif args.revoke:
+                answer = rest_auth.revoke_token(conn, args.revoke)
+            else:
+                answer = rest_auth.expire_token(conn, args.expire)
+    finally:
+        store.close()
+    print(json.dumps(answer))
     return 0
 
 

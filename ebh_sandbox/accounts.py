@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 import sqlite3
 import uuid
@@ -71,6 +72,7 @@ def _seed_administration(
     )
     admin_id = cursor.lastrowid
     assert admin_id is not None
+    new_api_token(conn, admin_id)
     for code, omschrijving, categorie, groep in chart.LEDGERS:
         conn.execute(
             "INSERT INTO ledgers (admin_id, id, code, omschrijving, categorie, groep) "
@@ -108,6 +110,7 @@ def account_info(conn: sqlite3.Connection, username: str) -> dict[str, Any]:
     account = conn.execute("SELECT * FROM accounts WHERE username = ?", (username,)).fetchone()
     if account is None:
         raise AccountError(f"no account {username!r}")
+    tokens = _api_tokens(conn, account["id"])
     guids = [
         row["guid"]
         for row in conn.execute(
@@ -121,7 +124,33 @@ def account_info(conn: sqlite3.Connection, username: str) -> dict[str, Any]:
         "accountant": bool(account["accountant"]),
         "api_access": bool(account["api_access"]),
         "administrations": guids,
+        # The REST API's credential: one token per administration (the first one's here).
+        "api_token": tokens[guids[0]] if guids and guids[0] in tokens else None,
+        "api_tokens": tokens,
     }
+
+
+def new_api_token(
+    conn: sqlite3.Connection, admin_id: int, expires_at: float | None = None
+) -> str:
+    """A new REST API token for one administration (as e-Boekhouden's settings page makes)."""
+    token = secrets.token_urlsafe(32)
+    conn.execute(
+        "INSERT INTO api_tokens (token, admin_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (token, admin_id, now(), expires_at),
+    )
+    return token
+
+
+def _api_tokens(conn: sqlite3.Connection, account_id: int) -> dict[str, str]:
+    """Per administration GUID its newest usable token (not revoked, not expired)."""
+    rows = conn.execute(
+        "SELECT a.guid, t.token FROM api_tokens t JOIN administrations a ON a.id = t.admin_id "
+        "WHERE a.account_id = ? AND t.revoked = 0 AND (t.expires_at IS NULL OR t.expires_at > ?) "
+        "ORDER BY t.created_at, t.rowid",
+        (account_id, now()),
+    ).fetchall()
+    return {row["guid"]: row["token"] for row in rows}
 
 
 def rotate_security_code_1(store: Store, username: str, *, end_sessions: bool) -> dict[str, str]:
@@ -146,3 +175,17 @@ def rotate_security_code_1(store: Store, username: str, *, end_sessions: bool) -
                 )
             rotated[row["username"]] = code
         return rotated
+
+
+def seed_relations(conn: sqlite3.Connection, admin_id: int, prefix: str, count: int) -> int:
+    """``count`` business relations ``{prefix}00001``... (for paging tests and benchmarks)."""
+    today = dt.date.today().isoformat()
+    for number in range(1, count + 1):
+        code = f"{prefix}{number:05d}"
+        data = {"Code": code, "Bedrijf": f"Relatie {code}", "BP": "B", "Plaats": "Utrecht",
+                "Email": f"{code.lower()}@example.nl"}
+        conn.execute(
+            "INSERT INTO relations (admin_id, id, code, add_datum, data) VALUES (?, ?, ?, ?, ?)",
+            (admin_id, next_number(conn, admin_id, "relation"), code, today, json.dumps(data)),
+        )
+    return count

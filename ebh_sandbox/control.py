@@ -21,6 +21,14 @@ POST     /_control/accounts         ``{"username", "administrations": 1, "accoun
 GET      /_control/accounts?username=U   the same JSON for an existing account
 POST     /_control/password         ``{"username": "user" | "*"}`` -> ``{"rotated": {...}}``
 POST     /_control/usage            ``{"admin": guid, "operation": "GetMutaties", "calls": N}``
+POST     /_control/api-token        ``{"admin": guid, "expires_in_s": null}`` -> ``{"api_token",
+                                    "admin"}`` (a further REST API token for the administration)
+POST     /_control/api-token/revoke ``{"token": T}``: POST /v1/session answers 403 SECURITY_001
+                                    and the token's open sessions end (401 SECURITY_010)
+POST     /_control/api-token/expire ``{"token": T}``: the token's end date passes:
+                                    403 API_SESSION_004, its sessions end
+POST     /_control/relations        ``{"admin": guid, "count": N, "prefix": "R"}``: N relations
+                                    R00001... at once (paging tests)
 GET      /_control/mutations?admin=GUID  ``{"mutations": [...]}`` with lines
 GET      /_control/relations?admin=GUID  ``{"relations": [...]}``
 GET      /_control/invoices?admin=GUID   ``{"invoices": [...]}``
@@ -35,7 +43,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from . import accounts, readouts
+from . import accounts, readouts, rest_auth
 from .faults import Faults
 from .mutations import set_usage
 from .sessions import admin_id_for_guid
@@ -151,7 +159,38 @@ def set_usage_calls(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[st
     return {"ok": True}
 
 
+def add_api_token(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[str, Any]:
+    expires = payload.get("expires_in_s")
+    with app.store.transaction() as conn:
+        return rest_auth.add_token(conn, str(payload.get("admin") or ""),
+                                   None if expires is None else float(expires))
+
+
+def revoke_api_token(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[str, Any]:
+    with app.store.transaction() as conn:
+        return rest_auth.revoke_token(conn, str(payload.get("token") or ""))
+
+
+def expire_api_token(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[str, Any]:
+    with app.store.transaction() as conn:
+        return rest_auth.expire_token(conn, str(payload.get("token") or ""))
+
+
+def seed_relations(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[str, Any]:
+    admin_id = _admin(app, {"admin": [str(payload.get("admin") or "")]})
+    count, prefix = int(payload["count"]), str(payload.get("prefix") or "R")
+    if not 0 < count <= 20000:
+        raise ValueError("count must be 1..20000")
+    with app.store.transaction() as conn:
+        created = accounts.seed_relations(conn, admin_id, prefix, count)
+    return {"created": created}
+
+
 ROUTES: dict[tuple[str, str], Route] = {
+    ("POST", "/_control/api-token"): add_api_token,
+    ("POST", "/_control/api-token/revoke"): revoke_api_token,
+    ("POST", "/_control/api-token/expire"): expire_api_token,
+    ("POST", "/_control/relations"): seed_relations,
     ("GET", "/_control/health"): lambda app, _, __: {"ok": True},
     ("GET", "/_control/faults"): lambda app, _, __: app.injector.faults.to_json(),
     ("POST", "/_control/faults"): set_faults,

@@ -10,6 +10,13 @@ Modes, drawn once per SOAP call (only for the selected operations):
   HTTP response: the ambiguous failure that causes double bookings.
 * ``malformed``: the operation is applied, then HTTP 200 carries a truncated, invalid XML body.
 
+The same modes apply to the REST API (:mod:`ebh_sandbox.rest`), whose routes carry the name of
+the SOAP operation they stand for (POST /v1/mutation is ``AddMutatie``), so one ``operations``
+list selects both transports; http500 answers a JSON ``ERR_001`` body, malformed a truncated
+JSON body. REST alone also has ``throttle_burst``: more than that many calls within
+``throttle_window_s`` seconds (per session token, or per API token for POST /v1/session) are
+answered HTTP 429 with ``Retry-After`` and nothing applied; 0 turns throttling off.
+
 Plus ``latency_ms``/``jitter_ms`` added to every selected call, ``expire_session_every``
 (every Nth data call answers E002.3 and ends that session) and ``password_changed`` (an action,
 handled by the control endpoint: rotate security code 1 of one account or of all, ``"*"``).
@@ -28,6 +35,8 @@ from .schema import OPERATIONS_BY_NAME
 from .settings import coerce_fields
 
 SESSION_OPERATIONS = frozenset({"OpenSession", "OpenSessionSub", "CloseSession"})
+# REST routes without a SOAP counterpart get a name of their own (see ebh_sandbox.rest).
+REST_ONLY_OPERATIONS = frozenset({"GetFactuursjablonen"})
 MODES = ("http500", "timeout", "drop", "malformed")
 
 
@@ -42,6 +51,8 @@ class Faults:
     drop_after_apply_rate: float = 0.0
     malformed_rate: float = 0.0
     expire_session_every: int = 0
+    throttle_burst: int = 0
+    throttle_window_s: float = 1.0
     operations: tuple[str, ...] = ()  # empty: every operation
     seed: int | None = None
 
@@ -51,11 +62,13 @@ class Faults:
         rates = [getattr(self, f"{mode}_rate") for mode in self._rate_names()]
         if any(not 0 <= rate <= 1 for rate in rates) or sum(rates) > 1:
             raise ValueError("fault rates must lie in [0, 1] and add up to at most 1")
-        unknown = set(self.operations) - set(OPERATIONS_BY_NAME)
+        unknown = set(self.operations) - set(OPERATIONS_BY_NAME) - REST_ONLY_OPERATIONS
         if unknown:
             raise ValueError(f"unknown operations: {', '.join(sorted(unknown))}")
-        if min(self.latency_ms, self.jitter_ms, self.hang_seconds, self.expire_session_every) < 0:
-            raise ValueError("latency, jitter, hang_seconds and expire_session_every must be >= 0")
+        if min(self.latency_ms, self.jitter_ms, self.hang_seconds, self.expire_session_every,
+               self.throttle_burst) < 0 or self.throttle_window_s <= 0:
+            raise ValueError("latency, jitter, hang_seconds, expire_session_every and "
+                             "throttle_burst must be >= 0, throttle_window_s > 0")
 
     @staticmethod
     def _rate_names() -> tuple[str, ...]:
@@ -93,6 +106,21 @@ class FaultInjector:
             self.faults = faults
             self._rng = random.Random(faults.seed)
             self._data_calls = 0
+            self._recent: dict[str, list[float]] = {}
+
+    def throttle(self, key: str, at: float) -> float:
+        """REST throttling: 0 when a call with ``key`` at time ``at`` may pass, else the
+        seconds until it may (the call is then not counted)."""
+        with self._lock:
+            burst, window = self.faults.throttle_burst, self.faults.throttle_window_s
+            if not burst:
+                return 0.0
+            recent = [t for t in self._recent.get(key, []) if t > at - window]
+            if len(recent) >= burst:
+                self._recent[key] = recent
+                return recent[0] + window - at
+            self._recent[key] = [*recent, at]
+            return 0.0
 
     def _selected(self, operation: str) -> bool:
         return not self.faults.operations or operation in self.faults.operations

@@ -63,7 +63,7 @@ _INVOICES_WITH_PAID = (
 )  # (BTW code, contra account, cost centre)
 
 
-def add_factuur(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
+def add_factuur(ctx: Ctx, req: dict[str, Any], transport: str = "SOAP") -> dict[str, Any]:
     fact = req.get("oFact") or {}
     relation = _check_header(ctx, fact)
     # Stored and booked under the relation's own code, whatever case was sent.
@@ -76,8 +76,8 @@ def add_factuur(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     groups = _group_lines(lines, fact["Datum"])
     mutatie_nr = None
     if fact.get("InBoekhoudingPlaatsen"):
-        mutatie_nr = _book_invoice(ctx, fact, number, groups)
-    _store_invoice(ctx, fact, number, lines, groups, mutatie_nr)
+        mutatie_nr = _book_invoice(ctx, fact, number, groups, transport)
+    _store_invoice(ctx, fact, number, lines, groups, mutatie_nr, transport)
     return {"Factuurnummer": number}
 
 
@@ -172,7 +172,8 @@ def _price(line: dict[str, Any]) -> Decimal:
 
 
 def _book_invoice(
-    ctx: Ctx, fact: dict[str, Any], number: str, groups: dict[GroupKey, list[Decimal]]
+    ctx: Ctx, fact: dict[str, Any], number: str, groups: dict[GroupKey, list[Decimal]],
+    transport: str,
 ) -> int:
     debtors = ctx.conn.execute(
         "SELECT * FROM ledgers WHERE admin_id = ? AND categorie = 'DEB' ORDER BY code LIMIT 1",
@@ -191,7 +192,7 @@ def _book_invoice(
         "Omschrijving": text(fact, "BoekhoudmutatieOmschrijving"),
         "Betalingstermijn": str(fact["Betalingstermijn"]), "InExBTW": "EX",
     }
-    return book(ctx.conn, ctx.admin_id, mut, lines, debtors["id"])
+    return book(ctx.conn, ctx.admin_id, mut, lines, debtors["id"], transport)
 
 
 def _store_invoice(
@@ -201,17 +202,18 @@ def _store_invoice(
     lines: list[dict[str, Any]],
     groups: dict[GroupKey, list[Decimal]],
     mutatie_nr: int | None,
+    transport: str,
 ) -> None:
     excl = sum((group[0] for group in groups.values()), Decimal(0))
     btw = sum((group[1] for group in groups.values()), Decimal(0))
     extra = {key: _jsonable(value) for key, value in fact.items() if key != "Regels"}
     ctx.conn.execute(
         "INSERT INTO invoices (admin_id, factuurnummer, relatiecode, datum, betalingstermijn, "
-        "sjabloon, data, excl_cents, btw_cents, incl_cents, mutatie_nr, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "sjabloon, data, excl_cents, btw_cents, incl_cents, mutatie_nr, created_at, transport) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (ctx.admin_id, number, text(fact, "Relatiecode"), fact["Datum"].isoformat(),
          fact["Betalingstermijn"], text(fact, "Factuursjabloon"), json.dumps(extra),
-         to_cents(excl), to_cents(btw), to_cents(excl + btw), mutatie_nr, now()),
+         to_cents(excl), to_cents(btw), to_cents(excl + btw), mutatie_nr, now(), transport),
     )
     for line_no, line in enumerate(lines, start=1):
         ctx.conn.execute(

@@ -92,24 +92,37 @@ class Line:
     tegenrekening: str
     contra_id: int
     kostenplaats_id: int
+    omschrijving: str | None = None  # REST rows only
 
 
 def add_mutatie(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     mut = req.get("oMut") or {}
-    soort, kind = _check_kind_and_date(ctx, mut)
-    _check_texts(mut)
-    _check_line_count(ctx, soort, mut)
-    rekening = _check_rekening(ctx, kind, mut)
-    relatie = _check_links(ctx, soort, kind, mut)
-    lines = [
-        _check_line(ctx, kind, mut, line or {}, number)
-        for number, line in enumerate(_lines(mut), start=1)
-    ]
+    rekening, relatie, lines = check_mutatie(ctx, mut)
     if len(mut.get("Omschrijving") or "") > DESCRIPTION_LIMIT:
         return {"Mutatienummer": 0}  # refused without a word, nothing stored
     # Stored under the relation's own code: the relation is the same whatever case was sent.
     nr = book(ctx.conn, ctx.admin_id, {**mut, "RelatieCode": relatie}, lines, rekening["id"])
     return {"Mutatienummer": nr}
+
+
+def check_mutatie(
+    ctx: Ctx, mut: dict[str, Any], *, max_lines: int = 100, amounts_given: bool = True
+) -> tuple[sqlite3.Row, str | None, list[Line]]:
+    """Every rule of a booking, shared by SOAP and REST; return its ledger, relation, lines.
+
+    REST (``amounts_given=False``) sends no excl/VAT/incl triple: the sandbox computed it from
+    the amount and the code's rate, so only the code against rate and date is checked.
+    """
+    soort, kind = _check_kind_and_date(ctx, mut)
+    _check_texts(mut)
+    _check_line_count(ctx, soort, mut, max_lines)
+    rekening = _check_rekening(ctx, kind, mut)
+    relatie = _check_links(ctx, soort, kind, mut)
+    lines = [
+        _check_line(ctx, kind, mut, line or {}, number, amounts_given)
+        for number, line in enumerate(_lines(mut), start=1)
+    ]
+    return rekening, relatie, lines
 
 
 def _lines(mut: dict[str, Any]) -> list[dict[str, Any]]:
@@ -137,9 +150,9 @@ def _check_texts(mut: dict[str, Any]) -> None:
         require(inex in ("IN", "EX"), "CMUT003.1", inex)
 
 
-def _check_line_count(ctx: Ctx, soort: str, mut: dict[str, Any]) -> None:
+def _check_line_count(ctx: Ctx, soort: str, mut: dict[str, Any], max_lines: int) -> None:
     count = len(_lines(mut))
-    require(1 <= count <= 100, "CMUT006", f"{count} regels")
+    require(1 <= count <= max_lines, "CMUT006", f"{count} regels")
     require(count == 1 or soort not in ctx.settings.single_line_kinds, "CMUT021")
 
 
@@ -212,7 +225,8 @@ def _find_invoice(
 
 
 def _check_line(
-    ctx: Ctx, kind: Kind, mut: dict[str, Any], line: dict[str, Any], number: int
+    ctx: Ctx, kind: Kind, mut: dict[str, Any], line: dict[str, Any], number: int,
+    amounts_given: bool = True,
 ) -> Line:
     where = f"regel {number}"
     vat = _check_vat_code(kind, text(line, "BTWCode"), where)
@@ -223,11 +237,12 @@ def _check_line(
     amounts = [line.get(name) or Decimal(0) for name in
                ("BedragInvoer", "BedragExclBTW", "BedragBTW", "BedragInclBTW", "BTWPercentage")]
     invoer, excl, btw, incl, pct = amounts
-    _check_amounts(ctx, excl, btw, incl, pct, where)
+    if amounts_given:
+        _check_amounts(ctx, excl, btw, incl, pct, where)
     require(vat.fits(pct, btw, mut["Datum"]), "CMUT011",
             f"{where}: {vat.code} bij {pct} % en BTW {btw} op {mut['Datum'].isoformat()}")
     return Line(invoer, excl, btw, incl, vat.code, pct, contra["code"], contra["id"],
-                kostenplaats)
+                kostenplaats, line.get("Omschrijving"))
 
 
 def _check_amounts(
@@ -270,6 +285,7 @@ def book(
     mut: dict[str, Any],
     lines: list[Line],
     rekening_id: int,
+    transport: str = "SOAP",
 ) -> int:
     """Store a validated booking with its lines and postings; return its MutatieNr."""
     nr = next_number(conn, admin_id, "mutation")
@@ -278,11 +294,12 @@ def book(
     conn.execute(
         "INSERT INTO mutations (admin_id, nr, soort, datum, rekening, relatie_code, "
         "factuurnummer, boekstuk, omschrijving, betalingstermijn, betalingskenmerk, inex, "
-        "total_cents, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "total_cents, created_at, transport) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (admin_id, nr, mut["Soort"], datum.isoformat(), text(mut, "Rekening"),
          text(mut, "RelatieCode") or None, text(mut, "Factuurnummer") or None,
          mut.get("Boekstuk"), mut.get("Omschrijving"), mut.get("Betalingstermijn"),
-         mut.get("Betalingskenmerk"), text(mut, "InExBTW") or None, total_cents, now()),
+         mut.get("Betalingskenmerk"), text(mut, "InExBTW") or None, total_cents, now(),
+         transport),
     )
     _insert_lines(conn, admin_id, nr, lines)
     kind = KINDS[mut["Soort"]]
@@ -299,11 +316,11 @@ def _insert_lines(conn: sqlite3.Connection, admin_id: int, nr: int, lines: list[
     for line_no, line in enumerate(lines, start=1):
         conn.execute(
             "INSERT INTO mutation_lines (admin_id, nr, line_no, invoer, excl, btw, incl, "
-            "btw_code, btw_pct, tegenrekening, kostenplaats_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "btw_code, btw_pct, tegenrekening, kostenplaats_id, omschrijving) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (admin_id, nr, line_no, str(line.invoer), str(line.excl), str(line.btw),
              str(line.incl), line.btw_code, str(line.pct), line.tegenrekening,
-             line.kostenplaats_id),
+             line.kostenplaats_id, line.omschrijving),
         )
 
 
@@ -456,21 +473,27 @@ def get_open_posten(ctx: Ctx, req: dict[str, Any]) -> dict[str, Any]:
     """Open items follow from the booked invoices minus the payments matched to them."""
     # A missing enum reads as its first value (Debiteuren), as XmlSerializer would.
     debtors = (req.get("OpSoort") or "Debiteuren") == "Debiteuren"
+    return {"Openposten": [_open_item(row) for row in open_items(ctx.conn, ctx.admin_id,
+                                                                 debtors)]}
+
+
+def open_items(conn: sqlite3.Connection, admin_id: int, debtors: bool) -> list[sqlite3.Row]:
+    """Invoices (sales or purchase) with what was paid on them, where something is open."""
     invoice_kind = "FactuurVerstuurd" if debtors else "FactuurOntvangen"
     payment_kind = next(name for name, k in KINDS.items() if k.settles == invoice_kind)
-    rows = ctx.conn.execute(
-        "SELECT m.datum, m.factuurnummer, m.relatie_code, m.total_cents, "
-        "  r.data AS relation, COALESCE((SELECT SUM(p.total_cents) FROM mutations p "
+    rows = conn.execute(
+        "SELECT m.nr, m.datum, m.factuurnummer, m.relatie_code, m.total_cents, "
+        "  r.id AS relation_id, r.data AS relation, "
+        "  COALESCE((SELECT SUM(p.total_cents) FROM mutations p "
         "    WHERE p.admin_id = m.admin_id AND p.soort = ? "
         "    AND fold(p.relatie_code) = fold(m.relatie_code) "
         "    AND fold(p.factuurnummer) = fold(m.factuurnummer)), 0) AS paid "
         "FROM mutations m LEFT JOIN relations r "
         "  ON r.admin_id = m.admin_id AND fold(r.code) = fold(m.relatie_code) "
         "WHERE m.admin_id = ? AND m.soort = ? ORDER BY m.datum, m.nr",
-        (payment_kind, ctx.admin_id, invoice_kind),
+        (payment_kind, admin_id, invoice_kind),
     ).fetchall()
-    items = [_open_item(row) for row in rows if row["total_cents"] != row["paid"]]
-    return {"Openposten": items}
+    return [row for row in rows if row["total_cents"] != row["paid"]]
 
 
 def _open_item(row: sqlite3.Row) -> dict[str, Any]:

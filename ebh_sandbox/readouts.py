@@ -51,6 +51,7 @@ def _mutation(row: sqlite3.Row, lines: list[sqlite3.Row]) -> dict[str, Any]:
         "factuurnummer": row["factuurnummer"], "boekstuk": row["boekstuk"],
         "omschrijving": row["omschrijving"], "betalingstermijn": row["betalingstermijn"],
         "inex": row["inex"], "totaal": str(from_cents(row["total_cents"])),
+        "transport": row["transport"],
         "created_at": row["created_at"],
         "lines": [
             {"invoer": line["invoer"], "excl": line["excl"], "btw": line["btw"],
@@ -90,6 +91,7 @@ def invoices(store: Store, admin_id: int) -> list[dict[str, Any]]:
          "sjabloon": row["sjabloon"], "totaal_excl": str(from_cents(row["excl_cents"])),
          "totaal_btw": str(from_cents(row["btw_cents"])),
          "totaal_incl": str(from_cents(row["incl_cents"])), "mutatie_nr": row["mutatie_nr"],
+         "transport": row["transport"],
          "lines": by_number.get(row["factuurnummer"], [])}
         for row in rows
     ]

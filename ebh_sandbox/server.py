@@ -1,6 +1,7 @@
 """The WSGI application and the threaded HTTP server around it.
 
-Routes: ``/soap.asmx`` (GET ``?wsdl`` for the WSDL, POST for SOAP 1.1/1.2), ``/_control/*``
+Routes: ``/soap.asmx`` (GET ``?wsdl`` for the WSDL, POST for SOAP 1.1/1.2), ``/v1/*`` (the
+REST API, :mod:`ebh_sandbox.rest`), ``/_control/*``
 (loopback only, see :mod:`ebh_sandbox.control`) and the read-only web view (:mod:`.web`).
 """
 
@@ -16,7 +17,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 
-from . import control, web
+from . import control, rest, web
 from .faults import Decision, FaultInjector, Faults
 from .service import Service
 from .settings import Settings
@@ -61,6 +62,8 @@ class SandboxApp:
             return self._soap_endpoint(environ, start_response)
         if path.startswith("/_control/"):
             return control.handle(self, environ, start_response)
+        if path.startswith("/v1/"):
+            return rest.handle(self, environ, start_response, DropConnection)
         return web.handle(self.store, environ, start_response)
 
     def _soap_endpoint(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:

@@ -130,7 +130,7 @@ class Service:
             except BusinessError as error:
                 result, error_code = error_result(operation, error), error.code
                 admin_id = _admin_hint(conn, operation, req)
-            guid = self._log(conn, operation.name, admin_id, error_code, fault, started)
+            guid = self.log_call(conn, operation.name, admin_id, error_code, fault, started)
         self.stats.record(operation.name, guid, error_code)
         return result
 
@@ -138,7 +138,7 @@ class Service:
         """Log a call that a fault answered before it reached the handler (HTTP 500)."""
         with self.store.transaction() as conn:
             admin_id = _admin_hint(conn, operation, req)
-            guid = self._log(conn, operation.name, admin_id, "HTTP500", fault, time.monotonic())
+            guid = self.log_call(conn, operation.name, admin_id, "HTTP500", fault, time.monotonic())
         self.stats.record(operation.name, guid, "")
 
     def _dispatch(
@@ -166,7 +166,7 @@ class Service:
             return dict(EMPTY_ERROR), session.admin_id
         return {"ErrorMsg": EMPTY_ERROR, **result}, session.admin_id
 
-    def _log(
+    def log_call(
         self, conn: sqlite3.Connection, operation: str, admin_id: int | None, error_code: str,
         fault: str | None, started: float,
     ) -> str | None:

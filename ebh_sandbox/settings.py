@@ -55,6 +55,9 @@ class Settings:
     # them); strict catches client typos early. Left-out elements read as .NET defaults either
     # way, as on the real service.
     strict_schema: bool = True
+    # REST: a session token lives this long from POST /v1/session (fixed, not sliding: the
+    # stricter reading; only ``expiresIn`` is documented). Then 401 SECURITY_010.
+    rest_session_lifetime_s: int = 3600
     # GetSaldo for an unknown ledger code: "error" answers CSAL001, "zero" answers Saldo 0.
     unknown_ledger_saldo: str = "error"
 

@@ -197,6 +197,23 @@ CREATE TABLE IF NOT EXISTS calls (
     duration_ms REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS calls_admin ON calls (admin_id, id);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token TEXT PRIMARY KEY,
+    admin_id INTEGER NOT NULL REFERENCES administrations(id),
+    created_at REAL NOT NULL,
+    expires_at REAL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS api_tokens_admin ON api_tokens (admin_id);
+CREATE TABLE IF NOT EXISTS rest_sessions (
+    token TEXT PRIMARY KEY,
+    admin_id INTEGER NOT NULL REFERENCES administrations(id),
+    api_token TEXT NOT NULL,
+    source TEXT NOT NULL,
+    opened_at REAL NOT NULL,
+    expires_at REAL NOT NULL,
+    state TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS autologin_tokens (
     token TEXT PRIMARY KEY,
     admin_id INTEGER NOT NULL,
@@ -218,6 +235,24 @@ CASE_INSENSITIVE_INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS invoices_number_ci "
     "ON invoices (admin_id, fold(factuurnummer))",
 )
+
+# Schema changes after the first release, applied in order to a database whose
+# ``PRAGMA user_version`` is below their number (a new database runs them all after DDL).
+MIGRATIONS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, (
+        # Which transport made a booking or invoice: "SOAP" (everything before REST existed)
+        # or "REST"; shown on the web page.
+        "ALTER TABLE mutations ADD COLUMN transport TEXT NOT NULL DEFAULT 'SOAP'",
+        "ALTER TABLE invoices ADD COLUMN transport TEXT NOT NULL DEFAULT 'SOAP'",
+        # REST rows carry a description of their own (SOAP lines have none).
+        "ALTER TABLE mutation_lines ADD COLUMN omschrijving TEXT",
+        # Administrations made before REST get their API token (add-account makes one now).
+        "INSERT INTO api_tokens (token, admin_id, created_at) "
+        "SELECT lower(hex(randomblob(24))), id, CAST(strftime('%s', 'now') AS REAL) "
+        "FROM administrations WHERE id NOT IN (SELECT admin_id FROM api_tokens)",
+    )),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def fold(value: str | None) -> str | None:
@@ -245,12 +280,22 @@ class Store:
             for statement in DDL.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+        self._migrate()
         for statement in CASE_INSENSITIVE_INDEXES:
             try:
                 with self.transaction() as conn:
                     conn.execute(statement)
             except sqlite3.IntegrityError:
                 pass  # old data with case-only duplicates: see CASE_INSENSITIVE_INDEXES
+
+    def _migrate(self) -> None:
+        with self.transaction() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, statements in MIGRATIONS:
+                if number > version:
+                    for statement in statements:
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {int(number)}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

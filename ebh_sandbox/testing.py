@@ -85,6 +85,11 @@ class SandboxProcess:
     def wsdl_url(self) -> str:
         return f"{self.endpoint}?wsdl"
 
+    @property
+    def rest_url(self) -> str:
+        """The REST API's base: ``{rest_url}/v1/session`` and so on."""
+        return self.url
+
     def start(self) -> SandboxProcess:
         if self.process is not None:
             raise SandboxError("already running")
@@ -194,10 +199,29 @@ class SandboxProcess:
     def add_account(self, username: str, administrations: int = 1, accountant: bool = False,
                     api_access: bool = True) -> dict[str, Any]:
         """Create an account: ``{"username", "security_code_1", "security_code_2",
-        "accountant", "api_access", "administrations": [guid, ...]}``."""
+        "accountant", "api_access", "administrations": [guid, ...], "api_token",
+        "api_tokens": {guid: token}}`` (``api_token``: the first administration's)."""
         return self._control("POST", "/_control/accounts", {
             "username": username, "administrations": administrations,
             "accountant": accountant, "api_access": api_access})
+
+    def add_api_token(self, admin_guid: str, expires_in_s: float | None = None) -> str:
+        """A further REST API token for the administration (optionally with an end date)."""
+        return self._control("POST", "/_control/api-token",
+                             {"admin": admin_guid, "expires_in_s": expires_in_s})["api_token"]
+
+    def revoke_api_token(self, token: str) -> None:
+        """Revoke a token: new sessions are refused (403), open ones end (401)."""
+        self._control("POST", "/_control/api-token/revoke", {"token": token})
+
+    def expire_api_token(self, token: str) -> None:
+        """Let a token's end date pass: POST /v1/session answers API_SESSION_004."""
+        self._control("POST", "/_control/api-token/expire", {"token": token})
+
+    def seed_relations(self, admin_guid: str, count: int, prefix: str = "R") -> None:
+        """``count`` relations ``{prefix}00001``... at once (paging tests, benchmarks)."""
+        self._control("POST", "/_control/relations",
+                      {"admin": admin_guid, "count": count, "prefix": prefix})
 
     def set_faults(self, **faults: Any) -> dict[str, Any]:
         """Replace the active faults (see :class:`ebh_sandbox.faults.Faults`); no arguments

@@ -1,6 +1,8 @@
 """The read-only web view, after e-Boekhouden's "Boekhouden > Overzichten > Mutaties".
 
-Per administration: mutations with their lines, relations, invoices and the call log. Plain
+Per administration: mutations with their lines, relations, invoices and the call log. The
+"Via" column says which transport made a booking or invoice (SOAP or REST); REST calls appear
+in the call log under their route (``POST /v1/mutation``). Plain
 HTML with inline CSS, every value escaped, nothing loaded from elsewhere. Security codes and
 administration GUIDs (which are security code 2) are never shown; pages use internal ids.
 """
@@ -130,9 +132,10 @@ def _mutations_table(store: Store, admin_id: int) -> str:
             _cell(mut["nr"], "num"), _cell(mut["datum"]), _cell(mut["soort"]),
             _cell(mut["rekening"]), _cell(mut["relatie_code"]), _cell(mut["factuurnummer"]),
             f"<td>{escape(mut['omschrijving'] or '')}{lines}</td>", _cell(mut["totaal"], "num"),
+            _cell(mut["transport"]),
         ))
     return _table(("Nr", "Datum", "Soort", "Rekening", "Relatie", "Factuur", "Omschrijving",
-                   "Totaal"), rows)
+                   "Totaal", "Via"), rows)
 
 
 def _relations_table(store: Store, admin_id: int) -> str:
@@ -150,11 +153,12 @@ def _invoices_table(store: Store, admin_id: int) -> str:
         (f'<td id="factuur-{escape(inv["factuurnummer"])}">{escape(inv["factuurnummer"])}</td>',
          _cell(inv["datum"]), _cell(inv["relatiecode"]), _cell(inv["sjabloon"]),
          _cell(inv["totaal_excl"], "num"), _cell(inv["totaal_btw"], "num"),
-         _cell(inv["totaal_incl"], "num"), _cell(inv["mutatie_nr"] or "niet geboekt"))
+         _cell(inv["totaal_incl"], "num"), _cell(inv["mutatie_nr"] or "niet geboekt"),
+         _cell(inv["transport"]))
         for inv in reversed(readouts.invoices(store, admin_id))
     ]
     return _table(("Factuur", "Datum", "Relatie", "Sjabloon", "Excl.", "BTW", "Incl.",
-                   "Mutatie"), rows)
+                   "Mutatie", "Via"), rows)
 
 
 def _calls_table(calls: list[dict[str, Any]]) -> str:

@@ -1,15 +1,19 @@
 """The e-Boekhouden client interface: plain values in, plain values out, typed errors.
 
 The product talks to e-Boekhouden only through :class:`EbhClient` (the zeep implementation is
-:class:`eboekhouden.soap.SoapClient`; tests may use a fake). Results are frozen
+:class:`eboekhouden.soap.SoapClient`, the REST one :class:`eboekhouden.rest.RestClient`; tests
+may use a fake). Results are frozen
 dataclasses, never zeep objects, and every failure is an :class:`EbhError` subclass:
 
-* :class:`AuthenticationError` (E001.x, and E002.5): the stored credentials no longer work;
-  the connection needs the user, retrying does not help.
-* :class:`SessionError` (E002.1-E002.4): open a new session and try once more.
+* :class:`AuthenticationError` (E001.x, and E002.5; REST: API_SESSION_004 for an expired
+  API token, another API_SESSION_ or SECURITY_ code for a revoked one): the stored credentials
+  no longer work; the connection needs the user, retrying does not help.
+* :class:`SessionError` (E002.1-E002.4; REST: SECURITY_010): open a new session and try once
+  more (the REST client does that itself, once).
 * :class:`LimitError` (E003.1): the monthly GetMutaties budget is used up.
 * :class:`RejectedError`: the service refused the request (business rule, e.g. CMUT019).
-* :class:`TransientError`: network, timeout, HTTP 5xx or an unreadable answer. ``ambiguous``
+* :class:`TransientError`: network, timeout, HTTP 5xx, throttling (REST's HTTP 429, after the
+  client's own bounded retries) or an unreadable answer. ``ambiguous``
   is true when the request may have reached the service (it may have been applied).
 """
 
@@ -282,7 +286,20 @@ class AuthenticationError(EbhError):
             "This e-Boekhouden.nl account is not an accountant account, so it cannot open "
             "another administration."
         ),
+        # REST (API token) codes.
+        "API_SESSION_003": _("The API token is empty. Enter the API token from e-Boekhouden.nl."),
+        "API_SESSION_004": _(
+            "The API token has expired. Create a new API token in e-Boekhouden.nl "
+            "(Beheer > Instellingen > Koppelingen > API-tokens) and enter it here."
+        ),
     }
+    # Any other refusal of an API token: it was revoked or never existed.
+    _TOKEN_REFUSED = _(
+        "e-Boekhouden.nl no longer accepts this API token: it was revoked or does not exist. "
+        "Create a new API token in e-Boekhouden.nl (Beheer > Instellingen > Koppelingen > "
+        "API-tokens) and enter it here."
+    )
+    TOKEN_CODE_PREFIXES = ("API_SESSION_", "API_TOKEN_", "SECURITY_")
 
     def __init__(self, code: str, description: str = "") -> None:
         self.code, self.description = code, description
@@ -291,6 +308,8 @@ class AuthenticationError(EbhError):
     @property
     def user_message(self) -> str:
         message = self._MESSAGES.get(self.code)
+        if message is None and self.code.startswith(self.TOKEN_CODE_PREFIXES):
+            message = self._TOKEN_REFUSED
         if message is None:
             return translate(_("e-Boekhouden.nl refused the credentials (%(code)s).")
                              ) % {"code": self.code}
@@ -337,6 +356,7 @@ class TransientError(EbhError):
     DROPPED = "dropped"
     SERVER_ERROR = "server_error"
     MALFORMED = "malformed"
+    THROTTLED = "throttled"  # REST: HTTP 429, too many requests (nothing was applied)
 
     _MESSAGES = {
         UNREACHABLE: _(
@@ -347,6 +367,8 @@ class TransientError(EbhError):
         DROPPED: _("The connection with e-Boekhouden.nl was interrupted. Please try again."),
         SERVER_ERROR: _("e-Boekhouden.nl reported an internal error. Please try again later."),
         MALFORMED: _("e-Boekhouden.nl sent an answer we could not read. Please try again later."),
+        THROTTLED: _("e-Boekhouden.nl is receiving too many requests. Please try again in a "
+                     "few minutes."),
     }
 
     def __init__(self, kind: str, detail: str = "", *, ambiguous: bool = False) -> None:
@@ -384,6 +406,14 @@ def _dotted(code: str) -> str:
 class EbhClient(ABC):
     """What the rest of the project may ask of e-Boekhouden. Sessions are short-lived:
     use :meth:`session` so every session is closed again."""
+
+    # The most mutations one get_mutaties answers (SOAP: the newest 500); None: the transport
+    # returns every matching mutation (REST pages through them), so a look-up by invoice
+    # number that finds nothing proves the booking is not there.
+    mutation_lookup_cap: int | None = GETMUTATIES_ROW_CAP
+    # Whether get_mutaties fills relation_code without an invoice-number filter (REST's list
+    # carries no relation: only a look-up by invoice number reads each mutation in full).
+    lists_mutation_relations: bool = True
 
     @abstractmethod
     def open_session(self, credentials: Credentials | ApiToken) -> Session:
@@ -467,7 +497,7 @@ class EbhClient(ABC):
     @contextlib.contextmanager
     def session(
         self,
-        credentials: Credentials,
+        credentials: Credentials | ApiToken,
         *,
         administration_guid: str = "",
         sub: bool = False,

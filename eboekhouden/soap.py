@@ -17,10 +17,8 @@ import datetime
 import threading
 from dataclasses import dataclass
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import requests
-import urllib3
 import zeep
 import zeep.exceptions
 from lxml import etree
@@ -48,6 +46,8 @@ from eboekhouden.client import (
     error_for_code,
 )
 from eboekhouden.masking import sensitive
+from eboekhouden.transport import never_connected as _never_connected
+from eboekhouden.transport import web_address as _web_address
 
 BINDING = "{http://www.e-boekhouden.nl/soap}soapAppSoap"
 
@@ -504,18 +504,3 @@ def _translate(exc: Exception, *, sent: bool) -> EbhError:
     if isinstance(exc, requests.exceptions.RequestException):
         return TransientError(TransientError.UNREACHABLE, type(exc).__name__, ambiguous=sent)
     raise exc
-
-
-def _never_connected(exc: requests.exceptions.ConnectionError) -> bool:
-    """True when the TCP connection was never made (nothing can have been applied)."""
-    reason = exc.args[0] if exc.args else None
-    if isinstance(reason, urllib3.exceptions.MaxRetryError):
-        reason = reason.reason
-    return isinstance(
-        reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError
-    )
-
-
-def _web_address(url: str) -> str:
-    """A link the pages may show: http(s) only, never a javascript: or data: address."""
-    return url if urlsplit(url).scheme in ("http", "https") else ""

@@ -38,7 +38,7 @@ def test_the_protocol_package_imports_no_django_and_no_app():
 
 
 def test_the_protocol_package_loads_without_django():
-    script = ("import sys, eboekhouden.client, eboekhouden.soap;"
+    script = ("import sys, eboekhouden.client, eboekhouden.soap, eboekhouden.rest;"
               "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                             text=True, timeout=60, check=True)

@@ -5,6 +5,7 @@ These tests need no database of the Django project: they talk to the sandbox ove
 
 from __future__ import annotations
 
+import os
 import sys
 import uuid
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ if str(REPO_ROOT) not in sys.path:  # so `-p no:django` runs can import the pack
 
 from ebh_sandbox.testing import BINDING, SandboxProcess  # noqa: E402
 from tests.ebh_sandbox.builders import Api  # noqa: E402
+from tests.ebh_sandbox.rest_builders import Rest  # noqa: E402
 
-SHARED = REPO_ROOT.parent / "shared"
+# ../shared beside the repository (EBH_SHARED_DIR overrides it, e.g. in a git worktree).
+SHARED = Path(os.environ.get("EBH_SHARED_DIR") or REPO_ROOT.parent / "shared")
 REAL_WSDL = SHARED / "ebh" / "soap.wsdl"
 
 
@@ -70,3 +73,9 @@ def account(sb: SandboxProcess) -> dict[str, Any]:
 def api(service: Any, account: dict[str, Any]) -> Api:
     """An open session on the account's first administration."""
     return Api(service, account)
+
+
+@pytest.fixture
+def rest(sb: SandboxProcess, account: dict[str, Any]) -> Rest:
+    """An open REST session on the account's first administration (its API token)."""
+    return Rest(sb.rest_url, account["api_token"])
