@@ -5,6 +5,7 @@ import itertools
 import uuid
 
 import pytest
+from django.utils import translation
 
 from eboekhouden.client import ApiToken, Credentials
 from tests.eboekhouden.rest_helpers import CountingRestClient, make_client
@@ -43,3 +44,10 @@ def rest(rest_sandbox) -> CountingRestClient:
 def session(rest, token):
     with rest.session(token) as opened:
         yield opened
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # The client's user messages speak the active language: assert on the English msgids.
+    with translation.override("en"):
+        yield
