@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ebh-periodic-import": {
         "task": "ebh_sync.tasks.periodic_import_task", "schedule": 24 * 3600.0,
     },
+    # Payments read back from e-Boekhouden's open items, once a day per connection.
+    "ebh-payments-daily": {
+        "task": "ebh_sync.tasks.periodic_payments_task", "schedule": crontab(hour=6, minute=30),
+    },
     # The ECB publishes its reference rates around 16:00 CET on business days.
     "ecb-exchange-rates": {
         "task": "invoicing.tasks.refresh_exchange_rates_task",
