@@ -25,6 +25,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,7 +84,7 @@ def booked_open_invoices(connection: Connection):
         SalesInvoice.objects.filter(organization_id=connection.organization_id,
                                     kind=InvoiceKind.INVOICE, status=InvoiceStatus.SENT,
                                     amount_credited=0, sync_job__in=jobs)
-        .select_related("sync_job").order_by("date", "id")
+        .select_related("sync_job").order_by("issue_date", "id")
     )
 
 
@@ -251,8 +252,8 @@ def _booking_exists(runner: Runner, invoice: SalesInvoice) -> bool:
         window = {"date_from": BOOKING_DATES[0], "date_to": BOOKING_DATES[1],
                   "number_from": number, "number_to": number}
     else:
-        window = {"date_from": invoice.date - RECONCILE_WINDOW,
-                  "date_to": invoice.date + RECONCILE_WINDOW}
+        window = {"date_from": invoice.issue_date - RECONCILE_WINDOW,
+                  "date_to": invoice.issue_date + RECONCILE_WINDOW}
     rows = runner.call("GetMutaties", runner.client.get_mutaties,
                        invoice_number=invoice.number, **window)
     return any(row.kind == "FactuurVerstuurd"
@@ -283,15 +284,18 @@ def open_differences(organization):
 
 
 def failed_runs(organization) -> list[PaymentRun]:
-    """The latest run of each connection, when it failed: shown in Foutmeldingen until a
-    later run gets through."""
-    runs = PaymentRun.objects.for_organization(organization).exclude(
-        state__in=[PaymentRun.State.QUEUED, PaymentRun.State.RUNNING])
-    latest: dict[int, PaymentRun] = {}
-    for run in runs.order_by("-created_at", "-id")[:50]:
-        latest.setdefault(run.connection_id, run)
-    failed = [run for run in latest.values() if run.state == PaymentRun.State.FAILED]
-    for run in failed:
+    """The latest finished run of each connection, when it failed: shown in Foutmeldingen
+    until a later run gets through."""
+    finished = PaymentRun.objects.filter(
+        connection=OuterRef("connection_id"),
+        state__in=[PaymentRun.State.DONE, PaymentRun.State.FAILED],
+    ).order_by("-created_at", "-id").values("pk")[:1]
+    runs = list(PaymentRun.objects.for_organization(organization)
+                .filter(state=PaymentRun.State.FAILED, pk=Subquery(finished)))
+    for run in runs:
         run.hint = hint_for(run)
-    return failed
+    return runs
 
+
+def failed_run_count(organization) -> int:
+    return len(failed_runs(organization))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from connections.models import Connection
 from ebh_sync.hints import hint_for
 from ebh_sync.models import SyncEvent, SyncJob
+from ebh_sync.payments import failed_run_count
 from invoicing.models import InvoiceStatus, PurchaseInvoice, PurchaseStatus, SalesInvoice
 from invoicing.money import ZERO, totals_per_rate
 from invoicing.vat import sales_rate
@@ -36,8 +37,7 @@ class Badge:
 
 def error_link(organization) -> tuple[str, int]:
     """'Foutmeldingen (N)' on the connections page."""
-    count = SyncJob.objects.for_organization(organization).needing_attention().count()
-    return reverse("ebh_sync:errors"), count
+    return reverse("ebh_sync:errors"), error_count(organization)
 
 
 def badge_for_job(job: SyncJob | None) -> Badge:
@@ -350,8 +350,10 @@ def never_sent_count(organization) -> int:
 
 
 def error_count(organization) -> int:
-    """The number next to "Instellingen" in the navigation: the Foutmeldingen waiting."""
-    return SyncJob.objects.for_organization(organization).needing_attention().count()
+    """The number next to "Instellingen" in the navigation: the Foutmeldingen waiting (the
+    bookings, and a payment read-back that failed)."""
+    return (SyncJob.objects.for_organization(organization).needing_attention().count()
+            + failed_run_count(organization))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def _payment_entry(invoice: SalesInvoice, payment) -> HistoryEntry:
         text = _("Payment of %(amount)s received via e-Boekhouden") % {"amount": amount}
     else:
         text = _("Payment of %(amount)s registered") % {"amount": amount}
-    return HistoryEntry(payment.date, f"{text}: {payment.note}" if payment.note else text)
+    return HistoryEntry(payment.seen_at or payment.date,
+                        f"{text}: {payment.note}" if payment.note else text)
 
 
 def _sort_key(entry: HistoryEntry) -> datetime.datetime:
