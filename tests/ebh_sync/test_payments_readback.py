@@ -3,6 +3,7 @@ call per connection per run under the lease, paid and partly paid invoices with 
 no payment counted twice, differences listed and never applied, failures in Foutmeldingen."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from connections.services import connection_session
-from ebh_sync import payments, tasks
+from ebh_sync import demo, payments, selectors, tasks
 from ebh_sync.engine import lease_claim, lease_release
 from ebh_sync.models import PaymentDifference, PaymentRun, SyncJob
 from ebh_sync.services import payments_start
@@ -19,6 +20,7 @@ from invoicing import services as invoicing
 from invoicing.history import invoice_history
 from invoicing.models import InvoiceStatus, Payment
 from invoicing.services import PurchaseData, PurchaseLineData
+from tests.ebh_sync.conftest import connect
 from tests.invoicing.factories import line, make_draft, make_sent, make_supplier
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +127,7 @@ def test_run_marks_paid_and_partly_paid_with_one_open_items_call(
     payment = Payment.objects.get(invoice=paid)
     assert (payment.source, payment.amount) == (Payment.Source.EBH, Decimal("121.00"))
     assert payment.date == timezone.localdate() and payment.seen_at is not None
-    assert any("received via e-Boekhouden" in text for text in [
+    assert any("via e-Boekhouden" in text for text in [
         entry.text for entry in invoice_history(paid)])
     page = client_a.get(reverse("invoicing:invoice_detail", args=[paid.pk])).content.decode()
     assert 'data-testid="payment-source"' in page and "via e-Boekhouden" in page
@@ -188,7 +190,7 @@ def test_more_paid_than_the_total_is_listed_not_applied(linked, booked, fetch, c
     assert difference.kind == PaymentDifference.Kind.OVERPAID
     assert difference.open_amount == Decimal("-79.00")
     page = client_a.get(reverse("ebh_sync:payments")).content.decode()
-    assert "Differences to check (1)" in page and invoice.number in page
+    assert '<span data-testid="difference-count">1</span>' in page and invoice.number in page
     fetch()  # seen again: still one row
     assert PaymentDifference.objects.filter(invoice=invoice, resolved_at__isnull=True).count() == 1
 
@@ -219,7 +221,7 @@ def test_invoice_gone_from_open_items_and_mutations_is_listed(
     assert refreshed(invoice).status == InvoiceStatus.SENT
     assert not Payment.objects.filter(invoice=invoice).exists()
     page = client_a.get(reverse("ebh_sync:payments")).content.decode()
-    assert "its booking is gone" in page
+    assert 'data-kind="vanished"' in page and invoice.number in page
 
 
 def test_credited_invoices_and_credit_notes_are_skipped(
@@ -246,7 +248,7 @@ def test_failure_shows_in_foutmeldingen_and_can_be_retried(
     assert refreshed(invoice).status == InvoiceStatus.SENT
     page = client_a.get(reverse("ebh_sync:errors")).content.decode()
     assert 'data-testid="payment-failures"' in page and "server_error" in page
-    assert "Error messages (1)" in page
+    assert selectors.error_count(invoice.organization) == 1
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client_a.post(reverse("ebh_sync:payments_fetch"))  # the Retry button
@@ -284,7 +286,7 @@ def test_fetch_button_needs_csrf(linked, user_a):
 
 def test_fetch_without_connection_says_so(client_b):
     response = client_b.post(reverse("ebh_sync:payments_fetch"), follow=True)
-    assert "Connect e-Boekhouden.nl first" in response.content.decode()
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
     assert not PaymentRun.objects.exists()
 
 
@@ -293,5 +295,34 @@ def test_other_organization_sees_none_of_the_differences(linked, booked, fetch, 
     linked.sandbox.pay_invoice(linked.guid, invoice.number, "200.00")
     fetch()
     page = client_b.get(reverse("ebh_sync:payments")).content.decode()
-    assert invoice.number not in page and "Differences to check (0)" in page
+    assert invoice.number not in page
+    assert '<span data-testid="difference-count">0</span>' in page
     assert payments.open_differences(invoice.organization).count() == 1
+
+
+# --- make run --------------------------------------------------------------------------------
+
+
+def test_demo_books_and_pays_one_invoice_in_the_sandbox(
+    ebh, org_a, user_a, customer, settings, tmp_path, monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    settings.EBH_SYNC_BACKOFF_BASE_SECONDS = 0
+    invoices = [make_sent(org_a, user_a, customer=customer) for _ in range(2)]  # not linked yet
+    linked_now = connect(org_a, ebh)
+    account_file = tmp_path / "account.json"
+    account_file.write_text(json.dumps(linked_now.account) + "\n")
+    monkeypatch.setenv("EBH_DEMO_SANDBOX_URL", ebh.url)
+    monkeypatch.setenv("EBH_DEMO_ACCOUNT_FILE", str(account_file))
+
+    summary = demo.load(org_a)
+
+    assert f"{invoices[0].number} paid in the sandbox" in summary
+    assert demo.load(org_a) == "bookings already queued or made"
+    with django_capture_on_commit_callbacks(execute=True):
+        run = payments_start(connection=linked_now.connection,
+                             trigger=PaymentRun.Trigger.MANUAL)
+    run.refresh_from_db()
+    assert (run.paid, run.partly_paid) == (1, 0)
+    assert refreshed(invoices[0]).status == InvoiceStatus.PAID
+    assert refreshed(invoices[1]).status == InvoiceStatus.SENT
