@@ -502,13 +502,17 @@ def pay_invoice(
     """Book what e-Boekhouden books when a bank line is matched to an invoice: a
     FactuurbetalingOntvangen (FactuurbetalingVerstuurd for a purchase) on the bank with the
     invoice's number, relation and ledger. ``amount`` defaults to what is still open (a part
-    pays partly). Returns the MutatieNr."""
+    pays partly, a negative amount refunds). Returns the MutatieNr."""
     invoice_kind = "FactuurOntvangen" if purchase else "FactuurVerstuurd"
     invoice = _invoice_booking(conn, admin_id, invoice_kind, factuurnummer, relatie)
     soort = next(name for name, k in KINDS.items() if k.settles == invoice_kind)
-    amount = money(amount if amount is not None else _still_open(conn, admin_id, invoice, soort))
-    if amount <= 0:
-        raise PaymentRefused(f"nothing to pay on {factuurnummer}")
+    if amount is None:  # what is still open; a negative amount is a refund
+        amount = _still_open(conn, admin_id, invoice, soort)
+        if amount <= 0:
+            raise PaymentRefused(f"nothing open on {factuurnummer}")
+    amount = money(amount)
+    if amount == 0:
+        raise PaymentRefused("a payment of 0.00")
     datum = datum or dt.date.today()
     if not in_booking_range(datum):
         raise PaymentRefused(f"date {datum} outside the booking range")

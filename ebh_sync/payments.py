@@ -299,3 +299,4 @@ def failed_runs(organization) -> list[PaymentRun]:
 
 def failed_run_count(organization) -> int:
     return len(failed_runs(organization))
+

@@ -191,8 +191,15 @@ def test_more_paid_than_the_total_is_listed_not_applied(linked, booked, fetch, c
     assert difference.open_amount == Decimal("-79.00")
     page = client_a.get(reverse("ebh_sync:payments")).content.decode()
     assert '<span data-testid="difference-count">1</span>' in page and invoice.number in page
+    detail = client_a.get(reverse("invoicing:invoice_detail", args=[invoice.pk])).content
+    assert b'badge-warning' in detail and reverse("ebh_sync:payments").encode() in detail
     fetch()  # seen again: still one row
     assert PaymentDifference.objects.filter(invoice=invoice, resolved_at__isnull=True).count() == 1
+
+    linked.sandbox.pay_invoice(linked.guid, invoice.number, "-79.00")  # a refund, as matched
+    fetch()
+    assert not PaymentDifference.objects.filter(invoice=invoice, resolved_at__isnull=True)
+    assert refreshed(invoice).status == InvoiceStatus.PAID
 
 
 def test_total_paid_there_counts_what_was_registered_here(linked, booked, fetch, user_a):
