@@ -322,6 +322,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # The nightly backup (backups/): database dump and media files into BACKUP_DIR.
     "backups-daily": {"task": "backups.tasks.backup_task", "schedule": crontab(hour=3, minute=15)},
+    # Payments read back from e-Boekhouden's open items, once a day per connection.
+    "ebh-payments-daily": {
+        "task": "ebh_sync.tasks.periodic_payments_task", "schedule": crontab(hour=6, minute=30),
+    },
     # The ECB publishes its reference rates around 16:00 CET on business days.
     "ecb-exchange-rates": {
         "task": "invoicing.tasks.refresh_exchange_rates_task",

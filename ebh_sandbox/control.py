@@ -32,20 +32,27 @@ POST     /_control/relations        ``{"admin": guid, "count": N, "prefix": "R"}
 GET      /_control/mutations?admin=GUID  ``{"mutations": [...]}`` with lines
 GET      /_control/relations?admin=GUID  ``{"relations": [...]}``
 GET      /_control/invoices?admin=GUID   ``{"invoices": [...]}``
+POST     /_control/pay              ``{"admin": guid, "invoice": "F2026-1", "amount": "10.00",
+                                    "date": "2026-05-01", "purchase": false, "relation": ""}``
+                                    books the payment e-Boekhouden books when the bank is
+                                    matched (amount: default what is open; date: today);
+                                    answers ``{"mutatie_nr": N}``
 =======  =========================  ===========================================================
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from . import accounts, readouts, rest_auth
 from .faults import Faults
-from .mutations import set_usage
+from .mutations import pay_invoice, set_usage
 from .sessions import admin_id_for_guid
 
 if TYPE_CHECKING:
@@ -75,7 +82,7 @@ def handle(app: SandboxApp, environ: dict[str, Any], start_response: Callable[..
         status, answer = "200 OK", route(app, payload, query)
     except ControlError as exc:
         status, answer = exc.status, {"error": str(exc)}
-    except (ValueError, TypeError, KeyError, accounts.AccountError) as exc:
+    except (ValueError, TypeError, KeyError, InvalidOperation, accounts.AccountError) as exc:
         status, answer = "400 Bad Request", {"error": str(exc)}
     body = json.dumps(answer, default=str).encode()
     start_response(status, [("Content-Type", "application/json"),
@@ -186,6 +193,20 @@ def seed_relations(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[str
     return {"created": created}
 
 
+def pay(app: SandboxApp, payload: dict[str, Any], _: Any) -> dict[str, Any]:
+    admin_id = _admin(app, {"admin": [str(payload.get("admin") or "")]})
+    amount, date = payload.get("amount"), payload.get("date")
+    with app.store.transaction() as conn:
+        number = pay_invoice(
+            conn, admin_id, str(payload["invoice"]),
+            amount=None if amount in (None, "") else Decimal(str(amount)),
+            datum=dt.date.fromisoformat(date) if date else None,
+            purchase=bool(payload.get("purchase", False)),
+            relatie=str(payload.get("relation") or ""),
+        )
+    return {"mutatie_nr": number}
+
+
 ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/_control/api-token"): add_api_token,
     ("POST", "/_control/api-token/revoke"): revoke_api_token,
@@ -202,6 +223,7 @@ ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/_control/accounts"): show_account,
     ("POST", "/_control/password"): change_password,
     ("POST", "/_control/usage"): set_usage_calls,
+    ("POST", "/_control/pay"): pay,
     ("GET", "/_control/mutations"): lambda app, _, query: {
         "mutations": readouts.mutations(app.store, _admin(app, query))},
     ("GET", "/_control/relations"): lambda app, _, query: {

@@ -507,3 +507,79 @@ def _open_item(row: sqlite3.Row) -> dict[str, Any]:
         "Voldaan": from_cents(row["paid"]),
         "Openstaand": from_cents(row["total_cents"] - row["paid"]),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The bank matched: a payment booked against an invoice (control plane, demo and tests)
+# ---------------------------------------------------------------------------------------------
+
+
+class PaymentRefused(ValueError):
+    """The control plane's pay request cannot be booked (answered as 400)."""
+
+
+def pay_invoice(
+    conn: sqlite3.Connection, admin_id: int, factuurnummer: str, *, amount: Decimal | None = None,
+    datum: dt.date | None = None, purchase: bool = False, relatie: str = "",
+) -> int:
+    """Book what e-Boekhouden books when a bank line is matched to an invoice: a
+    FactuurbetalingOntvangen (FactuurbetalingVerstuurd for a purchase) on the bank with the
+    invoice's number, relation and ledger. ``amount`` defaults to what is still open (a part
+    pays partly, a negative amount refunds). Returns the MutatieNr."""
+    invoice_kind = "FactuurOntvangen" if purchase else "FactuurVerstuurd"
+    invoice = _invoice_booking(conn, admin_id, invoice_kind, factuurnummer, relatie)
+    soort = next(name for name, k in KINDS.items() if k.settles == invoice_kind)
+    if amount is None:  # what is still open; a negative amount is a refund
+        amount = _still_open(conn, admin_id, invoice, soort)
+        if amount <= 0:
+            raise PaymentRefused(f"nothing open on {factuurnummer}")
+    amount = money(amount)
+    if amount == 0:
+        raise PaymentRefused("a payment of 0.00")
+    datum = datum or dt.date.today()
+    if not in_booking_range(datum):
+        raise PaymentRefused(f"date {datum} outside the booking range")
+    bank = _bank_ledger(conn, admin_id)
+    contra = ledger_by_code(conn, admin_id, invoice["rekening"])
+    line = Line(amount, amount, Decimal(0), amount, "GEEN", Decimal(0), contra["code"],
+                contra["id"], 0)
+    mut = {"Soort": soort, "Datum": datum, "Rekening": bank["code"],
+           "RelatieCode": invoice["relatie_code"], "Factuurnummer": invoice["factuurnummer"],
+           "Omschrijving": f"Betaling factuur {invoice['factuurnummer']}", "InExBTW": "EX"}
+    return book(conn, admin_id, mut, [line], bank["id"])
+
+
+def _invoice_booking(
+    conn: sqlite3.Connection, admin_id: int, soort: str, factuurnummer: str, relatie: str
+) -> sqlite3.Row:
+    rows = conn.execute(
+        "SELECT * FROM mutations WHERE admin_id = ? AND soort = ? AND fold(factuurnummer) = ? "
+        "ORDER BY nr",
+        (admin_id, soort, fold(factuurnummer)),
+    ).fetchall()
+    if relatie:
+        rows = [row for row in rows if fold(row["relatie_code"]) == fold(relatie)]
+    if len(rows) != 1:
+        raise PaymentRefused(f"{len(rows)} {soort} bookings carry invoice {factuurnummer!r}")
+    return rows[0]
+
+
+def _still_open(
+    conn: sqlite3.Connection, admin_id: int, invoice: sqlite3.Row, soort: str
+) -> Decimal:
+    paid = conn.execute(
+        "SELECT COALESCE(SUM(total_cents), 0) AS cents FROM mutations WHERE admin_id = ? "
+        "AND soort = ? AND fold(relatie_code) = ? AND fold(factuurnummer) = ?",
+        (admin_id, soort, fold(invoice["relatie_code"]), fold(invoice["factuurnummer"])),
+    ).fetchone()["cents"]
+    return from_cents(invoice["total_cents"] - paid)
+
+
+def _bank_ledger(conn: sqlite3.Connection, admin_id: int) -> sqlite3.Row:
+    row = conn.execute(
+        "SELECT * FROM ledgers WHERE admin_id = ? AND categorie = 'FIN' "
+        "ORDER BY code = '1010' DESC, code LIMIT 1", (admin_id,),
+    ).fetchone()
+    if row is None:
+        raise PaymentRefused("the administration has no bank ledger (category FIN)")
+    return row

@@ -249,6 +249,15 @@ class SandboxProcess:
         self._control("POST", "/_control/usage",
                       {"admin": admin_guid, "operation": operation, "calls": calls})
 
+    def pay_invoice(self, admin_guid: str, invoice_number: str, amount: Any = None,
+                    date: str = "", *, purchase: bool = False, relation: str = "") -> int:
+        """Book a payment against an invoice, as e-Boekhouden does when the bank line is
+        matched (``amount`` None: what is still open). Returns its MutatieNr."""
+        return self._control("POST", "/_control/pay", {
+            "admin": admin_guid, "invoice": invoice_number,
+            "amount": None if amount is None else str(amount), "date": date,
+            "purchase": purchase, "relation": relation})["mutatie_nr"]
+
     def _read(self, what: str, admin_guid: str) -> list[dict[str, Any]]:
         return self._control("GET", f"/_control/{what}?{urlencode({'admin': admin_guid})}")[what]
 

@@ -10,6 +10,8 @@ from ebh_sync.models import (
     ExportBatch,
     ImportRun,
     ImportSettings,
+    PaymentDifference,
+    PaymentRun,
     ReconciliationReport,
     RelationConflict,
     RelationLink,
@@ -124,6 +126,23 @@ class ReconciliationReportAdmin(ReadOnlyAdmin):
                     "created_at"]
     list_filter = ["state"]
     search_fields = ["organization__name"]
+
+
+@admin.register(PaymentRun)
+class PaymentRunAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "organization", "trigger", "state", "open_items", "checked", "paid",
+                    "partly_paid", "differences", "error_code", "created_at"]
+    list_filter = ["state", "trigger"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(PaymentDifference)
+class PaymentDifferenceAdmin(ReadOnlyAdmin):
+    list_display = ["invoice", "organization", "kind", "paid", "open_amount", "last_seen_at",
+                    "resolved_at"]
+    list_filter = ["kind"]
+    list_select_related = ["invoice", "organization"]
 
 
 @admin.register(ConnectionEvent)

@@ -10,6 +10,7 @@ class EbhSyncConfig(AppConfig):
         from ebh_sync import receivers  # noqa: F401 (connects the signal receivers)
         from ebh_sync.selectors import (
             cost_centre_choices,
+            difference_badges,
             invoice_badges,
             line_ledger_choices,
             module_invoice_rows,
@@ -24,6 +25,7 @@ class EbhSyncConfig(AppConfig):
         )
 
         register_badge_provider(invoice_badges)
+        register_badge_provider(difference_badges)
         register_ledger_choices_provider(line_ledger_choices)
         register_cost_centre_choices_provider(cost_centre_choices)
         register_start_items_provider(start_page_items)

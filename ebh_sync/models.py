@@ -424,3 +424,98 @@ class ReconciliationReport(OrganizationOwnedModel):
     @property
     def problem_count(self) -> int:
         return sum(self.counts.get(outcome, 0) for outcome in self.PROBLEMS)
+
+
+class PaymentRun(OrganizationOwnedModel):
+    """One read-back of payments (Betalingen ophalen): one GetOpenPosten for the connection's
+    administration, its outcome applied to the invoices booked there (ebh_sync.payments)."""
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", _("On request")
+        DAILY = "daily", _("Daily")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.CASCADE, related_name="payment_runs"
+    )
+    trigger = models.CharField(_("started"), max_length=10, choices=Trigger.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.QUEUED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Times the connection's lease was held by other sync work when the run wanted to start.
+    waits = models.PositiveSmallIntegerField(_("waits"), default=0)
+    open_items = models.PositiveIntegerField(_("open items in e-Boekhouden"), default=0)
+    checked = models.PositiveIntegerField(_("invoices checked"), default=0)
+    paid = models.PositiveIntegerField(_("paid"), default=0)
+    partly_paid = models.PositiveIntegerField(_("partly paid"), default=0)
+    differences = models.PositiveIntegerField(_("differences to check"), default=0)
+    calls = models.JSONField(_("calls"), default=dict, blank=True)  # operation -> count
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("payment read-back")
+        verbose_name_plural = _("payment read-backs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["connection", "state"])]
+
+    def __str__(self) -> str:
+        return f"payments {self.created_at:%Y-%m-%d %H:%M} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class PaymentDifference(OrganizationOwnedModel):
+    """What e-Boekhouden shows of a booked invoice that no payment explains: listed for the
+    user, never applied. Resolved when a later read-back no longer finds it."""
+
+    class Kind(models.TextChoices):
+        OVERPAID = "overpaid", _("More paid than is open")
+        VANISHED = "vanished", _("Gone from e-Boekhouden")
+
+    connection = models.ForeignKey(
+        "connections.Connection", on_delete=models.CASCADE, related_name="payment_differences"
+    )
+    invoice = models.ForeignKey(
+        "invoicing.SalesInvoice", on_delete=models.CASCADE, related_name="+"
+    )
+    run = models.ForeignKey(PaymentRun, on_delete=models.SET_NULL, null=True, blank=True,
+                            related_name="difference_rows")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # As e-Boekhouden showed it (none when the invoice is gone from its open items).
+    amount = models.DecimalField(_("amount in e-Boekhouden"), max_digits=14, decimal_places=2,
+                                 null=True, blank=True)
+    paid = models.DecimalField(_("paid in e-Boekhouden"), max_digits=14, decimal_places=2,
+                               null=True, blank=True)
+    open_amount = models.DecimalField(_("open in e-Boekhouden"), max_digits=14,
+                                      decimal_places=2, null=True, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    last_seen_at = models.DateTimeField(_("last seen"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("payment difference")
+        verbose_name_plural = _("payment differences")
+        ordering = ["-last_seen_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["invoice", "kind"], condition=Q(resolved_at__isnull=True),
+                name="payment_difference_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.invoice_id})"

@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from connections.models import Connection
 from ebh_sync.hints import hint_for
-from ebh_sync.models import SyncEvent, SyncJob
+from ebh_sync.models import PaymentDifference, SyncEvent, SyncJob
+from ebh_sync.payments import failed_run_count
 from invoicing.models import InvoiceStatus, PurchaseInvoice, PurchaseStatus, SalesInvoice
 from invoicing.money import ZERO, totals_per_rate
 from invoicing.vat import sales_rate
@@ -36,8 +37,7 @@ class Badge:
 
 def error_link(organization) -> tuple[str, int]:
     """'Foutmeldingen (N)' on the connections page."""
-    count = SyncJob.objects.for_organization(organization).needing_attention().count()
-    return reverse("ebh_sync:errors"), count
+    return reverse("ebh_sync:errors"), error_count(organization)
 
 
 def badge_for_job(job: SyncJob | None) -> Badge:
@@ -350,8 +350,10 @@ def never_sent_count(organization) -> int:
 
 
 def error_count(organization) -> int:
-    """The number next to "Instellingen" in the navigation: the Foutmeldingen waiting."""
-    return SyncJob.objects.for_organization(organization).needing_attention().count()
+    """The number next to "Instellingen" in the navigation: the Foutmeldingen waiting (the
+    bookings, and a payment read-back that failed)."""
+    return (SyncJob.objects.for_organization(organization).needing_attention().count()
+            + failed_run_count(organization))
 
 
 @dataclass(frozen=True)
@@ -406,3 +408,27 @@ def never_sent_period(organization) -> tuple | None:
         return None
     dates = [date for date, _key in dated]
     return min(dates), max(dates), [key for _date, key in dated]
+
+
+DIFFERENCE_DETAILS = {
+    PaymentDifference.Kind.OVERPAID: gettext_lazy(
+        "e-Boekhouden.nl shows more paid for this invoice than is open here. Nothing was "
+        "changed: check the payment there."),
+    PaymentDifference.Kind.VANISHED: gettext_lazy(
+        "This invoice is no longer open in e-Boekhouden.nl and its booking is gone. Nothing "
+        "was changed: check it there."),
+}
+
+
+def difference_badges(kind: str, invoices) -> dict:
+    """The badge provider registered with invoicing: an invoice with a payment difference
+    says so, with a link to the list (one query for a page of invoices)."""
+    if kind != "sales":
+        return {}
+    ids = [invoice.pk for invoice in invoices if not invoice.is_draft]
+    rows = PaymentDifference.objects.filter(invoice_id__in=ids, resolved_at__isnull=True)
+    url = reverse("ebh_sync:payments") + "#differences"
+    return {row.invoice_id: Badge(
+        _("check payment"), "badge-warning", str(DIFFERENCE_DETAILS[row.kind]),
+        detail=str(DIFFERENCE_DETAILS[row.kind]), url=url,
+        link_label=_("Payments from e-Boekhouden.nl")) for row in rows}

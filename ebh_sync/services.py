@@ -19,6 +19,7 @@ from ebh_sync.models import (
     ExportBatch,
     ImportRun,
     ImportSettings,
+    PaymentRun,
     RelationConflict,
     RelationLink,
     SyncJob,
@@ -389,3 +390,40 @@ def conflict_resolve(*, conflict, choice: str):
     conflict.resolution, conflict.resolved_at = choice, timezone.now()
     conflict.save(update_fields=["resolution", "resolved_at"])
     return conflict
+
+
+# --- Payments read back (ebh_sync.payments) --------------------------------------------------
+
+PAYMENTS_STALE_AFTER = datetime.timedelta(hours=1)
+
+
+def _publish_payments(run) -> None:
+    from ebh_sync.tasks import payments_task
+
+    payments_task.delay_on_commit(run.pk)
+
+
+@transaction.atomic
+def payments_start(*, connection: Connection, trigger: str, user=None) -> PaymentRun:
+    """Queue a payment read-back of the connection; one already queued or running (and not
+    stale) is returned instead of a second one (and queued again: its message may be lost)."""
+    active = [PaymentRun.State.QUEUED, PaymentRun.State.RUNNING]
+    Connection.objects.select_for_update().get(pk=connection.pk)
+    runs = PaymentRun.objects.filter(connection=connection, state__in=active)
+    runs.filter(created_at__lt=timezone.now() - PAYMENTS_STALE_AFTER).update(
+        state=PaymentRun.State.FAILED, finished_at=timezone.now(), error_code="STALE",
+        error="stale")
+    run = runs.first()
+    if run is None:
+        run = PaymentRun.objects.create(organization=connection.organization,
+                                        connection=connection, trigger=trigger,
+                                        created_by=user)
+    if run.state == PaymentRun.State.QUEUED:
+        _publish_payments(run)
+    return run
+
+
+def payments_connections() -> list[Connection]:
+    """The connections the daily read-back visits: every one that can sync now."""
+    connections = Connection.objects.filter(status=Connection.Status.CONNECTED)
+    return [connection for connection in connections if connection.can_sync]

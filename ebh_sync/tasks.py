@@ -2,14 +2,18 @@
 and never travel through the broker."""
 
 from celery import shared_task
+from django.conf import settings
 
 from ebh_sync import engine
 from ebh_sync.imports import run_import
-from ebh_sync.models import ImportRun
+from ebh_sync.models import ImportRun, PaymentRun
+from ebh_sync.payments import run_payments
 from ebh_sync.reconcile import run_report
 from ebh_sync.services import (
     clear_wake,
     imports_start_all,
+    payments_connections,
+    payments_start,
     periodic_import_connections,
     wake,
 )
@@ -59,3 +63,23 @@ def periodic_import_task() -> int:
 def reconcile_report_task(report_id: int) -> None:
     """One reconciliation report (ebh_sync.reconcile); the report row holds progress."""
     run_report(report_id)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def payments_task(self, run_id: int) -> None:
+    """One payment read-back (ebh_sync.payments); the run row holds the outcome. While other
+    sync work holds the connection's lease, the run stays queued and tries again later."""
+    run = run_payments(run_id)
+    if (run is not None and run.state == PaymentRun.State.QUEUED and not self.request.is_eager
+            and run.waits < getattr(settings, "EBH_PAYMENTS_MAX_WAITS", 20)):
+        payments_task.apply_async((run_id,),
+                                  countdown=getattr(settings, "EBH_PAYMENTS_WAIT_SECONDS", 60))
+
+
+@shared_task(ignore_result=True)
+def periodic_payments_task() -> int:
+    """Beat, daily: read back the payments of every connection that can sync."""
+    connections = payments_connections()
+    for connection in connections:
+        payments_start(connection=connection, trigger=PaymentRun.Trigger.DAILY)
+    return len(connections)

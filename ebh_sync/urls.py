@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ebh_sync import import_views, report_views, views
+from ebh_sync import import_views, payment_views, report_views, views
 
 app_name = "ebh_sync"
 
@@ -42,4 +42,13 @@ urlpatterns += [
          name="report_progress"),
     path("settings/connections/check/<int:pk>/csv/", report_views.report_csv,
          name="report_csv"),
+]
+
+# Betalingen ophalen: payments read back from e-Boekhouden (ebh_sync.payment_views)
+urlpatterns += [
+    path("settings/connections/payments/", payment_views.payments_overview, name="payments"),
+    path("settings/connections/payments/fetch/", payment_views.payments_fetch,
+         name="payments_fetch"),
+    path("settings/connections/payments/<int:pk>/progress/", payment_views.payment_run_progress,
+         name="payment_run_progress"),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
 from accounts.tenancy import get_for_org_or_404
-from ebh_sync import selectors, services
+from ebh_sync import payments, selectors, services
 from ebh_sync.forms import DecideForm, ExportForm
 from ebh_sync.models import ExportBatch, SyncJob
 
@@ -22,9 +22,11 @@ def errors(request):
     )
     jobs = selectors.hinted(page.object_list)
     retryable = any(job.state in services.RETRYABLE_STATES for job in jobs)
+    failures = payments.failed_runs(request.organization)
     return render(
         request, "ebh_sync/errors.html",
-        {"page": page, "retryable": retryable, "settings_section": "connections"},
+        {"page": page, "retryable": retryable, "settings_section": "connections",
+         "payment_failures": failures, "payment_failures_count": len(failures)},
     )
 
 

@@ -248,6 +248,21 @@ class InvoiceSummary:
     pdf_url: str = ""  # URLPDFBestand: the invoice's PDF in e-Boekhouden
 
 
+@dataclass(frozen=True)
+class OpenItem:
+    """One open item (cOpenPost) as GetOpenPosten reports it: an invoice of a debtor or
+    creditor with what was booked (``amount``), what was matched to it (``paid``) and what is
+    still open. e-Boekhouden answers doubles; these are Decimals rounded to cents."""
+
+    invoice_number: str
+    relation_code: str
+    relation_name: str
+    date: datetime.date | None
+    amount: Decimal
+    paid: Decimal
+    open_amount: Decimal
+
+
 # --- Errors ----------------------------------------------------------------------------------
 
 
@@ -493,6 +508,12 @@ class EbhClient(ABC):
         date_to: datetime.date,
     ) -> list[InvoiceSummary]:
         """Invoices of the invoicing module with this number (none or one)."""
+
+    @abstractmethod
+    def get_open_posten(self, session: Session, kind: str = "Debiteuren") -> list[OpenItem]:
+        """Every open item of the debtors (``kind`` "Debiteuren") or creditors
+        ("Crediteuren"): one call for the whole administration. A fully paid invoice is not
+        listed."""
 
     @contextlib.contextmanager
     def session(

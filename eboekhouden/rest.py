@@ -70,6 +70,7 @@ from eboekhouden.client import (
     MutationData,
     MutationLine,
     MutationSummary,
+    OpenItem,
     RejectedError,
     Relation,
     RelationData,
@@ -521,6 +522,30 @@ class RestClient(EbhClient):
             )
             for item in self._list(session, "/v1/invoice", params)
         ]
+
+    def get_open_posten(self, session: Session, kind: str = "Debiteuren") -> list[OpenItem]:
+        """GET /v1/mutation/invoice/outstanding (credDeb D or C is required: MUTA_006)."""
+        if kind not in OPEN_ITEM_KINDS:
+            raise ValueError(f"unknown open item kind {kind!r}")
+        params = {"credDeb": OPEN_ITEM_KINDS[kind]}
+        return [_open_item(item) for item in
+                self._list(session, "/v1/mutation/invoice/outstanding", params)]
+
+
+OPEN_ITEM_KINDS = {"Debiteuren": "D", "Crediteuren": "C"}  # SOAP's OpSoort -> REST's credDeb
+
+
+def _open_item(item: dict) -> OpenItem:
+    return OpenItem(
+        invoice_number=_text(item, "invoiceNumber"), relation_code=_text(item, "relationCode"),
+        relation_name=_text(item, "company"), date=_date(_field(item, "date")),
+        amount=_cents(_field(item, "totalAmount")), paid=_cents(_field(item, "paidAmount")),
+        open_amount=_cents(_field(item, "outstandingAmount")),
+    )
+
+
+def _cents(value: Any) -> Decimal:
+    return _decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --- VAT ---------------------------------------------------------------------------------------

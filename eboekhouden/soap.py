@@ -16,7 +16,7 @@ import contextlib
 import datetime
 import threading
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import requests
 import zeep
@@ -37,6 +37,7 @@ from eboekhouden.client import (
     LedgerAccount,
     MutationData,
     MutationSummary,
+    OpenItem,
     RejectedError,
     Relation,
     RelationData,
@@ -319,6 +320,33 @@ class SoapClient(EbhClient):
                      "DatumVan": date_from, "DatumTm": date_to},
         )
         return [_invoice_summary(row) for row in _rows(result, "Facturen", "cFactuurList")]
+
+    @sensitive
+    def get_open_posten(self, session: Session, kind: str = "Debiteuren") -> list[OpenItem]:
+        if kind not in OPEN_ITEM_KINDS:
+            raise ValueError(f"unknown open item kind {kind!r}")
+        result = self._data_call("GetOpenPosten", session, OpSoort=kind)
+        return [_open_item(row) for row in _rows(result, "Openposten", "cOpenPost")]
+
+
+OPEN_ITEM_KINDS = ("Debiteuren", "Crediteuren")  # enOpenpostenSoort
+CENT = Decimal("0.01")
+
+
+def _cents(row, name: str) -> Decimal:
+    # Doubles on the wire: through str() so 0.1 stays 0.1, then to whole cents.
+    return Decimal(str(getattr(row, name, None) or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _open_item(row) -> OpenItem:
+    date = getattr(row, "MutDatum", None)
+    return OpenItem(
+        invoice_number=_text(row, "MutFactuur"), relation_code=_text(row, "RelCode"),
+        relation_name=_text(row, "RelBedrijf"),
+        date=date.date() if isinstance(date, datetime.datetime) else date,
+        amount=_cents(row, "Bedrag"), paid=_cents(row, "Voldaan"),
+        open_amount=_cents(row, "Openstaand"),
+    )
 
 
 def _relation_payload(relation: RelationData) -> dict:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from invoicing.extensions import HistoryEntry, provided_history
-from invoicing.models import EmailLog, SalesInvoice
+from invoicing.models import EmailLog, Payment, SalesInvoice
 from invoicing.money import format_money
 
 
@@ -29,9 +29,13 @@ def _own_entries(invoice: SalesInvoice) -> list[HistoryEntry]:
 
 
 def _payment_entry(invoice: SalesInvoice, payment) -> HistoryEntry:
-    text = _("Payment of %(amount)s registered") % {
-        "amount": format_money(payment.amount, invoice.currency)}
-    return HistoryEntry(payment.date, f"{text}: {payment.note}" if payment.note else text)
+    amount = format_money(payment.amount, invoice.currency)
+    if payment.source == Payment.Source.EBH:
+        text = _("Payment of %(amount)s received via e-Boekhouden") % {"amount": amount}
+    else:
+        text = _("Payment of %(amount)s registered") % {"amount": amount}
+    return HistoryEntry(payment.seen_at or payment.date,
+                        f"{text}: {payment.note}" if payment.note else text)
 
 
 def _sort_key(entry: HistoryEntry) -> datetime.datetime:

@@ -541,10 +541,19 @@ class SalesInvoiceVatTotal(FrozenWithInvoice):
 
 
 class Payment(OrganizationOwnedModel):
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("registered here")
+        # Read back from the accounting link: e-Boekhouden matched the bank to the invoice.
+        EBH = "ebh", _("via e-Boekhouden")
+
     invoice = models.ForeignKey(SalesInvoice, on_delete=models.PROTECT, related_name="payments")
     date = models.DateField(_("payment date"))
     amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
+                              default=Source.MANUAL)
+    # When the payment was seen in the accounting (its ``date`` is that day).
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

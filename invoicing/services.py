@@ -484,10 +484,34 @@ def payment_register(
     *, invoice: SalesInvoice, amount: Decimal, date: datetime.date, user, note: str = ""
 ) -> Payment:
     """Register a (partial) payment; the invoice becomes paid when nothing is left open."""
+    invoice = _lock_open_invoice(invoice)
+    return _add_payment(invoice, round_money(amount), date=date, created_by=user, note=note)
+
+
+@transaction.atomic
+def payment_register_paid_total(
+    *, invoice: SalesInvoice, paid_total: Decimal, seen_at: datetime.datetime, source: str
+) -> Payment | None:
+    """Elsewhere (the accounting) says ``paid_total`` of the invoice is paid: record only
+    what is not registered here yet, dated the day it was seen. None when nothing is new;
+    InvoicingError when that is more than is open (the caller shows it, never applies it)."""
+    invoice = _lock_open_invoice(invoice)
+    amount = round_money(paid_total) - invoice.amount_paid
+    if amount <= 0:
+        return None
+    return _add_payment(invoice, amount, date=timezone.localdate(seen_at), source=source,
+                        seen_at=seen_at)
+
+
+def _lock_open_invoice(invoice: SalesInvoice) -> SalesInvoice:
     invoice = SalesInvoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.status != InvoiceStatus.SENT or invoice.is_credit_note:
         raise InvoicingError(_("Payments can be registered only on an open invoice."))
-    amount = round_money(amount)
+    return invoice
+
+
+def _add_payment(invoice: SalesInvoice, amount: Decimal, *, date: datetime.date,
+                 **fields) -> Payment:
     open_amount = invoice.gross_total - invoice.amount_paid - invoice.amount_credited
     if amount <= 0 or amount > open_amount:
         raise InvoicingError(
@@ -496,7 +520,7 @@ def payment_register(
         )
     payment = Payment.objects.create(
         organization_id=invoice.organization_id, invoice=invoice, amount=amount, date=date,
-        note=note, created_by=user,
+        **fields,
     )
     invoice.amount_paid += amount
     _settle(invoice)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ebh_sandbox.testing import SandboxProcess
+from ebh_sandbox.testing import SandboxError, SandboxProcess
 from tests.ebh_sandbox.builders import (
     Api,
     error_code,
@@ -249,3 +249,24 @@ def test_open_items_follow_invoices_and_payments(booker: Api) -> None:
     booker.book(soort="FactuurOntvangen", Factuurnummer="I1")
     assert open_items(booker, "Crediteuren") == [
         ("I1", "L001", "Leverancier BV", 121.0, 0.0, 121.0)]
+
+
+def test_control_pay_books_the_payment_that_matching_the_bank_books(
+    sb: SandboxProcess, booker: Api
+) -> None:
+    booker.book(Factuurnummer="V1")
+    nr = sb.pay_invoice(booker.guid, "v1", "21.00", "2024-05-02")  # any case, like the service
+    assert open_items(booker) == [("V1", "K001", "Bedrijf K001", 121.0, 21.0, 100.0)]
+    payment = sb.mutations(booker.guid)[-1]
+    assert (payment["nr"], payment["soort"], payment["rekening"], payment["datum"]) == (
+        nr, "FactuurbetalingOntvangen", "1010", "2024-05-02")
+    assert [(ln["btw_code"], ln["tegenrekening"]) for ln in payment["lines"]] == [("GEEN", "1300")]
+    sb.pay_invoice(booker.guid, "V1")  # what is open
+    assert open_items(booker) == []
+    with pytest.raises(SandboxError, match="400"):
+        sb.pay_invoice(booker.guid, "V1")  # nothing left to pay
+    with pytest.raises(SandboxError, match="400"):
+        sb.pay_invoice(booker.guid, "NOPE")
+    booker.book(soort="FactuurOntvangen", Factuurnummer="I1")
+    sb.pay_invoice(booker.guid, "I1", purchase=True, relation="L001")
+    assert open_items(booker, "Crediteuren") == []

@@ -8,6 +8,7 @@ from connections.models import Connection
 from ebh_sync.models import (
     ExportBatch,
     ImportRun,
+    PaymentRun,
     ReconciliationReport,
     RelationConflict,
     RelationLink,
@@ -84,6 +85,14 @@ def _report_url(name: str):
     return lambda org_a, user_a: ("get", reverse(name, args=[_report(org_a).pk]))
 
 
+def _payment_run_progress(org_a, user_a):
+    connection = Connection.objects.get_or_create(
+        organization=org_a, defaults={"status": Connection.Status.CONNECTED})[0]
+    run = PaymentRun.objects.create(organization=org_a, connection=connection,
+                                    trigger=PaymentRun.Trigger.MANUAL)
+    return "get", reverse("ebh_sync:payment_run_progress", args=[run.pk])
+
+
 CASES = {
     **{name: _report_url(name) for name in (
         "ebh_sync:report_detail", "ebh_sync:report_progress", "ebh_sync:report_csv")},
@@ -94,4 +103,5 @@ CASES = {
     "ebh_sync:decide": _decide,
     "ebh_sync:export_detail": _export_detail,
     "ebh_sync:export_progress": _export_progress,
+    "ebh_sync:payment_run_progress": _payment_run_progress,
 }

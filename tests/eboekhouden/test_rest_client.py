@@ -167,6 +167,21 @@ def test_book_a_sales_invoice(rest, rest_sandbox, account, session):
         number, "FactuurVerstuurd", "K1", Decimal("121.00"), DAY)
 
 
+def test_open_items_follow_the_payments_matched_in_e_boekhouden(rest, rest_sandbox, account,
+                                                                 session):
+    rest.add_relatie(session, _relation("K1"))
+    rest.add_mutatie(session, _sale("F2026-010", "K1"))
+    rest.add_mutatie(session, _sale("F2026-011", "K1"))
+    rest_sandbox.pay_invoice(account["security_code_2"], "F2026-010", "21.00")
+    rest_sandbox.pay_invoice(account["security_code_2"], "F2026-011")  # all that is open
+    [item] = rest.get_open_posten(session, "Debiteuren")
+    assert (item.invoice_number, item.relation_code) == ("F2026-010", "K1")
+    assert (item.amount, item.paid, item.open_amount) == (
+        Decimal("121.00"), Decimal("21.00"), Decimal("100.00"))
+    assert rest.get_open_posten(session, "Crediteuren") == []
+    assert rest.count("GET", "/v1/mutation/invoice/outstanding") == 2
+
+
 def test_the_relation_id_is_used_when_known(rest, rest_sandbox, token, session):
     relation_id = rest.add_relatie(session, _relation("K2"))
     other = make_client(rest_sandbox)
