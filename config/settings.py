@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_countries",
     "accounts",
     "invoicing",
+    "recurring",
     "workorders",
     "connections",
     "ebh_sync",
@@ -286,6 +287,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "ecb-exchange-rates": {
         "task": "invoicing.tasks.refresh_exchange_rates_task",
         "schedule": crontab(hour=16, minute=45, day_of_week="mon-fri"),
+    },
+    # Recurring invoices: each due period once (a missed run catches up at the next).
+    "recurring-generate": {
+        "task": "recurring.tasks.generate_due_invoices_task", "schedule": crontab(minute=5),
     },
 }
 CELERY_TIMEZONE = TIME_ZONE
