@@ -112,6 +112,9 @@ class RecurringLine(models.Model):
     class Meta:
         ordering = ["position"]
 
+    def __str__(self) -> str:
+        return self.description[:80]
+
 
 class Generation(OrganizationOwnedModel):
     """Period ``period`` of a template was invoiced. Written in the same transaction as the
@@ -133,3 +136,6 @@ class Generation(OrganizationOwnedModel):
         ordering = ["-period"]
         constraints = [models.UniqueConstraint(fields=["template", "period"],
                                                name="recurring_generation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.template_name} #{self.period + 1}"
