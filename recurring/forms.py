@@ -7,9 +7,6 @@ from invoicing.models import MAX_LINES, Customer
 from recurring.models import RecurringTemplate
 from recurring.periods import placeholder_problems
 
-PLACEHOLDER_HELP = _("May use {maand} {jaar} {kwartaal} {week} (or {month} {year} {quarter} "
-                     "{week}): the period's month, year, quarter and week.")
-
 
 def check_placeholders(text: str) -> str:
     problems = placeholder_problems(text)
@@ -31,7 +28,6 @@ class TemplateForm(forms.ModelForm):
                   "payment_term_days", "language", "reference", "note", "mode"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3}), "mode": forms.RadioSelect}
         help_texts = {"count": _("Optional: stop after this many invoices."),
-                      "reference": PLACEHOLDER_HELP, "note": PLACEHOLDER_HELP,
                       "name": _("For yourself, e.g. \"Maintenance contract\".")}
 
     def __init__(self, *args, organization, **kwargs):

@@ -55,7 +55,7 @@ def invoice_history(invoice) -> list[HistoryEntry]:
     url = (reverse("recurring:template_detail", args=[generation.template_id])
            if generation.template_id else "")
     return [HistoryEntry(generation.created_at, _generation_text(generation, invoice.language),
-                         url, generation.template_name if url else "")]
+                         url, _("Open the recurring invoice") if url else "")]
 
 
 def _review_badge(generation: Generation) -> Badge:

@@ -141,8 +141,8 @@ def generate_next(*, template_id: int, today: datetime.date) -> Generation | Non
     template.advance()
     template.last_error = ""
     template.save(update_fields=["next_period", "next_date", "last_error", "updated_at"])
-    if Generation.objects.filter(template=template, period=period).exists():
-        return None  # a cursor moved back by hand: the period was invoiced already
+    # The unique (template, period) constraint refuses a period invoiced before (a cursor
+    # moved back by hand): the whole transaction, draft included, rolls back.
     generation = Generation.objects.create(
         organization=template.organization, template=template, template_name=template.name,
         period=period, period_date=date, invoice=_make_draft(template, date),
@@ -162,8 +162,10 @@ def generate_for_template(*, template_id: int, today: datetime.date | None = Non
     downtime makes them all, oldest first). Returns how many invoices were made."""
     today, made = today or timezone.localdate(), 0
     try:
-        while generate_next(template_id=template_id, today=today) is not None:
+        while (generation := generate_next(template_id=template_id, today=today)) is not None:
             made += 1
+            if not generation.template.is_due(today):
+                break  # the cursor is past today: no need to lock the row again
     except (InvoicingError, ValueError, IntegrityError) as error:
         # One template that cannot be invoiced (its page says why) never stops the others.
         logger.warning("Recurring template %s not generated: %s", template_id, error)

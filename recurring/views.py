@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +16,7 @@ from recurring import services
 from recurring.forms import TemplateForm, TemplateLineFormSet
 from recurring.models import Generation, RecurringTemplate
 from recurring.periods import fill, period_values
-from recurring.selectors import waiting_for_review
+from recurring.selectors import period_label, waiting_for_review
 from recurring.services import RecurringError
 
 
@@ -102,8 +102,11 @@ def _upcoming(template: RecurringTemplate) -> list[dict]:
 @organization_required
 def template_detail(request, pk: int):
     template = get_for_org_or_404(request, _templates(request).select_related("customer"), pk=pk)
-    generations = (Generation.objects.filter(template=template)
-                   .select_related("invoice").order_by("-period")[:100])
+    generations = list(Generation.objects.filter(template=template)
+                       .select_related("invoice").order_by("-period")[:100])
+    for generation in generations:
+        generation.label = period_label(generation.period_date, template.frequency,
+                                        translation.get_language())
     context = {"template": template, "lines": template.lines.all(),
                "generations": generations, "upcoming": _upcoming(template),
                "today": timezone.localdate()}
