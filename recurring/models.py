@@ -126,6 +126,7 @@ class Generation(OrganizationOwnedModel):
     template_name = models.CharField(max_length=100)  # kept when the template is deleted
     period = models.PositiveIntegerField()
     period_date = models.DateField()
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)  # names the period
     # A draft the user deletes leaves the period invoiced (and not made again).
     invoice = models.OneToOneField(SalesInvoice, on_delete=models.SET_NULL, null=True,
                                    related_name="recurring_generation")

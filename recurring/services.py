@@ -9,6 +9,7 @@ where the last commit left it and makes each missed period, dated as it should h
 import datetime
 import logging
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,12 +52,33 @@ def _write_lines(template: RecurringTemplate, lines: list[LineData]) -> None:
     ])
 
 
+def _keep_cursor(template: RecurringTemplate) -> None:
+    """Take the cursor from the locked row, not from the form's copy: a run that invoiced a
+    period meanwhile is never undone by saving an older copy."""
+    stored = RecurringTemplate.objects.select_for_update().get(pk=template.pk)
+    template.next_period = stored.next_period
+    base_changed = (stored.start_date, stored.frequency) != (template.start_date,
+                                                             template.frequency)
+    if stored.next_period and base_changed:
+        raise RecurringError(_("The first invoice date and the frequency are fixed once an "
+                               "invoice has been made; make a new recurring invoice instead."))
+
+
+def _validate(template: RecurringTemplate) -> None:
+    try:
+        template.full_clean(exclude=["customer"])
+    except ValidationError as error:
+        raise RecurringError(*error.messages) from None
+
+
 @transaction.atomic
 def template_save(*, template: RecurringTemplate, organization: Organization,
                   lines: list[LineData]) -> RecurringTemplate:
     """Create or update a template; its cursor points at the first period not invoiced."""
     if template.pk is None:
         template.organization = organization
+    else:
+        _keep_cursor(template)
     if template.customer.organization_id != organization.pk:
         raise RecurringError(_("Choose one of your own customers."))
     if not lines:
@@ -65,7 +87,7 @@ def template_save(*, template: RecurringTemplate, organization: Organization,
     if template.end_date and template.count:
         raise RecurringError(_("Choose an end date or a number of invoices, not both."))
     template.next_date = template.scheduled_date(template.next_period)
-    template.full_clean(exclude=["customer"])
+    _validate(template)
     template.save()
     _write_lines(template, lines)
     return template
@@ -145,7 +167,8 @@ def generate_next(*, template_id: int, today: datetime.date) -> Generation | Non
     # moved back by hand): the whole transaction, draft included, rolls back.
     generation = Generation.objects.create(
         organization=template.organization, template=template, template_name=template.name,
-        period=period, period_date=date, invoice=_make_draft(template, date),
+        period=period, period_date=date, frequency=template.frequency,
+        invoice=_make_draft(template, date),
     )
     if template.mode == Mode.SEND:
         _finalize_and_email(generation)

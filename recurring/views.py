@@ -105,7 +105,7 @@ def template_detail(request, pk: int):
     generations = list(Generation.objects.filter(template=template)
                        .select_related("invoice").order_by("-period")[:100])
     for generation in generations:
-        generation.label = period_label(generation.period_date, template.frequency,
+        generation.label = period_label(generation.period_date, generation.frequency,
                                         translation.get_language())
     context = {"template": template, "lines": template.lines.all(),
                "generations": generations, "upcoming": _upcoming(template),

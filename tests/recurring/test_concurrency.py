@@ -76,7 +76,7 @@ def test_the_database_refuses_a_second_row_for_a_period(org_a):
     services.generate_due(today=D(2026, 3, 1))
     with pytest.raises(IntegrityError), transaction.atomic():
         Generation.objects.create(organization=org_a, template=template, template_name="x",
-                                  period=0, period_date=D(2026, 3, 1))
+                                  period=0, period_date=D(2026, 3, 1), frequency="monthly")
 
 
 @pytest.mark.django_db(transaction=True)

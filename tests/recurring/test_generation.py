@@ -13,7 +13,7 @@ from invoicing.extensions import start_items
 from invoicing.history import invoice_history
 from invoicing.models import InvoiceStatus, SalesInvoice
 from recurring import services
-from recurring.models import Generation, Mode
+from recurring.models import Generation, Mode, RecurringTemplate
 from tests.ebh_sync.conftest import connect
 from tests.invoicing.factories import line, make_customer
 from tests.recurring.factories import make_template
@@ -148,3 +148,17 @@ def test_a_template_that_cannot_be_invoiced_does_not_stop_the_others(org_a):
     broken.refresh_from_db()
     assert broken.last_error and broken.next_period == 0
     assert invoices_of(good).count() == 1 and invoices_of(broken).count() == 0
+
+
+def test_saving_a_copy_read_before_a_run_never_moves_the_cursor_back(org_a):
+    template = make_template(org_a, start_date=D(2026, 3, 1))
+    stale = RecurringTemplate.objects.get(pk=template.pk)  # the edit form's copy
+    services.generate_due(today=D(2026, 3, 1))
+    stale.name = "Nieuw"
+    services.template_save(template=stale, organization=org_a, lines=[line("Onderhoud")])
+    template.refresh_from_db()
+    assert (template.name, template.next_period) == ("Nieuw", 1)
+    assert services.generate_due(today=D(2026, 3, 2)) == 0
+    stale.start_date = D(2026, 3, 5)
+    with pytest.raises(services.RecurringError):
+        services.template_save(template=stale, organization=org_a, lines=[line("Onderhoud")])
