@@ -3,10 +3,10 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from invoicing import demo as invoicing_demo
 from recurring import demo
 from recurring.models import Generation, RecurringTemplate
 from tests.factories import make_user
+from tests.invoicing.factories import make_customer
 from tests.recurring.factories import make_template
 
 
@@ -30,7 +30,8 @@ def test_admin_pages_open_and_generations_are_read_only(client, org_a):
 
 @pytest.mark.django_db
 def test_demo_makes_a_monthly_template_with_a_draft_and_can_run_twice(org_a):
-    invoicing_demo.load(org_a)
+    assert demo.load(org_a) == ""  # no customer yet: nothing to invoice
+    make_customer(org_a)
     assert "1 monthly recurring invoice" in demo.load(org_a)
     assert demo.load(org_a) == "already there"
     template = RecurringTemplate.objects.get(organization=org_a)

@@ -46,7 +46,7 @@ def test_two_concurrent_runs_make_each_period_exactly_once(org_a):
     assert connection.vendor == "postgresql"
     customer = make_customer(org_a)
     templates = [make_template(org_a, customer=customer, name=f"T{i}",
-                               start_date=D(2026, 1, 31)) for i in range(12)]
+                               start_date=D(2026, 1, 31)) for i in range(8)]
     # Two finalize at once too: their invoice numbers must stay gap-free under the race.
     for template in templates[:2]:
         template.mode = Mode.SEND
@@ -55,9 +55,9 @@ def test_two_concurrent_runs_make_each_period_exactly_once(org_a):
                             lambda: services.generate_due(today=TODAY, batch=5),
                             lambda: services.generate_for_template(
                                 template_id=templates[0].pk, today=TODAY))
-    assert sum(made) == 12 * 3
+    assert sum(made) == 8 * 3
     rows = list(Generation.objects.values_list("template_id", "period"))
-    assert len(rows) == len(set(rows)) == 36
+    assert len(rows) == len(set(rows)) == 24
     # The runs queued on the template's row lock: none collided into the unique constraint
     # (which would have rolled its attempt back and noted an error on the template).
     assert not RecurringTemplate.objects.exclude(last_error="").exists()
