@@ -10,7 +10,7 @@ import datetime
 import logging
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -189,9 +189,11 @@ def generate_for_template(*, template_id: int, today: datetime.date | None = Non
             made += 1
             if not generation.template.is_due(today):
                 break  # the cursor is past today: no need to lock the row again
-    except (InvoicingError, ValueError, IntegrityError) as error:
-        # One template that cannot be invoiced (its page says why) never stops the others.
-        logger.warning("Recurring template %s not generated: %s", template_id, error)
+    except Exception as error:  # noqa: BLE001 - see below
+        # One template that cannot be invoiced (a VAT rate gone, a PDF that fails to render)
+        # never stops the others: its period rolled back whole, its page says why, and the
+        # next run tries it again. (With the database itself gone, the note fails too.)
+        logger.exception("Recurring template %s not generated", template_id)
         _note_failure(template_id, error)
     return made
 
