@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "invoicing",
     "quotes",
+    "recurring",
     "workorders",
     "connections",
     "ebh_sync",
@@ -334,6 +335,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Sent quotes past their validity date become expired, just after midnight.
     "quotes-expire": {
         "task": "quotes.tasks.expire_quotes_task", "schedule": crontab(hour=0, minute=5),
+    },
+    # Recurring invoices: each due period once (a missed run catches up at the next).
+    "recurring-generate": {
+        "task": "recurring.tasks.generate_due_invoices_task", "schedule": crontab(minute=5),
     },
 }
 CELERY_TIMEZONE = TIME_ZONE

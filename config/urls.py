@@ -11,6 +11,7 @@ admin.site.site_header = "Facturen"
 urlpatterns = [
     path("", home, name="home"),
     path("", include("accounts.urls")),
+    path("invoices/recurring/", include("recurring.urls")),
     path("", include("invoicing.urls")),
     path("", include("workorders.urls")),
     path("", include("connections.urls")),

@@ -398,12 +398,10 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
     data = _post_or_error(request) if request.method == "POST" else None
     initial = _invoice_initial(request, invoice)
     form = InvoiceForm(data, instance=invoice, organization=organization, initial=initial)
-    # One provider call for the whole editor, not one per line (up to 500 lines).
-    cost_centres = cost_centre_choices(organization)
+    editor = line_editor_context(organization)
     formset = LineFormSet(data, prefix="lines",
                           initial=_line_initial(invoice, initial.get("customer")),
-                          form_kwargs={"organization": organization,
-                                       "cost_centre_choices": cost_centres})
+                          form_kwargs=editor["form_kwargs"])
     if data is not None and form.is_valid() and formset.is_valid():
         try:
             invoice = services.invoice_save_draft(
@@ -415,14 +413,15 @@ def _invoice_editor(request, invoice: SalesInvoice | None):
         else:
             messages.success(request, _("The draft was saved."))
             return redirect("invoicing:invoice_detail", pk=invoice.pk)
-    context = {"form": form, "formset": formset, "invoice": invoice,
-               **line_editor_context(organization), "has_cost_centres": bool(cost_centres)}
+    context = {"form": form, "formset": formset, "invoice": invoice, **editor}
     return render(request, "invoicing/invoice_form.html", context)
 
 
 def line_editor_context(organization) -> dict:
-    """What the line editor (invoicing/includes/line_editor.html and its script) needs
-    besides its formset; quotes use the same editor."""
+    """What the line editor (includes/line_editor.html) needs besides its formset, and the
+    formset's ``form_kwargs``; shared with quotes and recurring templates."""
+    # One provider call for the whole editor, not one per line (up to 500 lines).
+    cost_centres = cost_centre_choices(organization)
     products = Product.objects.for_organization(organization).filter(archived=False)
     products_data = {
         str(p.pk): {"description": p.description, "unit": p.unit,
@@ -430,7 +429,8 @@ def line_editor_context(organization) -> dict:
         for p in products
     }
     return {"products_data": products_data, "defaults_data": _editor_defaults(organization),
-            "has_cost_centres": False}
+            "has_cost_centres": bool(cost_centres),
+            "form_kwargs": {"organization": organization, "cost_centre_choices": cost_centres}}
 
 
 def _editor_defaults(organization) -> dict:

@@ -107,8 +107,9 @@ def _editor(request, quote: Quote | None):
         else:
             messages.success(request, _("The draft quote was saved."))
             return redirect("quotes:quote_detail", pk=quote.pk)
+    # Quote lines carry no cost centre: nothing of a quote is booked.
     context = {"form": form, "formset": formset, "quote": quote,
-               **line_editor_context(organization)}
+               **line_editor_context(organization), "has_cost_centres": False}
     return render(request, "quotes/quote_form.html", context)
 
 

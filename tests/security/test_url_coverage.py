@@ -24,6 +24,7 @@ URLS_WITHOUT_CASES = {
                      "invoicing:supplier_export", "invoicing:purchase_export"),
                     "the active organization's own list as a file; the argument is the "
                     "format (csv or xlsx), not an object id"),
+    **dict.fromkeys(("recurring:template_list", "recurring:template_create"), _OWN),
     **dict.fromkeys(("quotes:quote_list", "quotes:quote_create", "quotes:quote_export",
                      "quotes:numbering_settings"), _OWN),
     **dict.fromkeys(("quote_public:quote", "quote_public:pdf"),
