@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_countries",
     "accounts",
     "invoicing",
+    "reminders",
     "workorders",
     "connections",
     "ebh_sync",
@@ -283,6 +284,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "ebh_sync.tasks.periodic_import_task", "schedule": 24 * 3600.0,
     },
     # The ECB publishes its reference rates around 16:00 CET on business days.
+    # Payment reminders: each morning, the step that is due for every overdue invoice.
+    "payment-reminders": {
+        "task": "reminders.tasks.send_due_reminders_task", "schedule": crontab(hour=8, minute=0),
+    },
     "ecb-exchange-rates": {
         "task": "invoicing.tasks.refresh_exchange_rates_task",
         "schedule": crontab(hour=16, minute=45, day_of_week="mon-fri"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("accounts.urls")),
     path("", include("invoicing.urls")),
+    path("", include("reminders.urls")),
     path("", include("workorders.urls")),
     path("", include("connections.urls")),
     path("", include("ebh_sync.urls")),
