@@ -17,8 +17,8 @@ class StepForm(forms.ModelForm):
     class Meta:
         model = ReminderStep
         fields = ["enabled", "days_after_due", *TEXT_FIELDS]
-        widgets = {"body_nl": forms.Textarea(attrs={"rows": 8}),
-                   "body_en": forms.Textarea(attrs={"rows": 8})}
+        widgets = {"body_nl": forms.Textarea(attrs={"rows": 12}),
+                   "body_en": forms.Textarea(attrs={"rows": 12})}
 
     def clean(self):
         data = super().clean()

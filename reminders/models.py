@@ -46,7 +46,7 @@ class ReminderStep(OrganizationOwnedModel):
     position = models.PositiveSmallIntegerField(_("step"))
     days_after_due = models.PositiveSmallIntegerField(
         _("days after the due date"), validators=[MinValueValidator(1), MaxValueValidator(365)])
-    enabled = models.BooleanField(_("on"), default=True)
+    enabled = models.BooleanField(_("send this step"), default=True)
     subject_nl = models.CharField(_("subject (Dutch)"), max_length=MAX_SUBJECT)
     body_nl = models.TextField(_("text (Dutch)"), max_length=MAX_BODY)
     subject_en = models.CharField(_("subject (English)"), max_length=MAX_SUBJECT)
