@@ -50,6 +50,18 @@ def test_daily_run_and_manual_reminder_on_the_history(page, shot, stack):
         re.compile(rf"Betalingsherinnering 2 verstuurd aan {re.escape(customer.email)}")))
     assert services.send_due_reminders() == 0  # step 2 went by hand; nothing due twice
 
+    block.get_by_text("Betwisting noteren").click()
+    block.get_by_label("Wat betwist de klant?").fill("Klant zegt dat de dakgoot nog lekt")
+    block.get_by_role("button", name="Betwisting opslaan").click()
+    expect(block.get_by_test_id("reminder-reason")).to_contain_text("betwisting open")
+    expect(block.get_by_role("link", name="Herinnering sturen")).to_have_count(0)
+    shot(page, "disputed")
+
     page.goto("/settings/reminders/")
     expect(page.get_by_test_id("collection-costs-rule")).to_contain_text("minimum van € 40")
+    page.get_by_label("De tekst over wettelijke incassokosten aan de laatste stap").check()
+    page.get_by_role("button", name="Voorbeeld").click()
+    last = page.get_by_test_id("reminder-step-3")
+    last.get_by_text("Voorbeeld met een voorbeeldfactuur").click()
+    expect(last).to_contain_text("binnen 14 dagen, te rekenen vanaf de dag na ontvangst")
     shot(page, "settings")
