@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reminders import services
+from reminders.tasks import send_due_reminders_task
 from tests.e2e.flows import business_with_customer, reload_until
 from tests.reminders.factories import overdue
 
@@ -24,7 +25,7 @@ def test_daily_run_and_manual_reminder_on_the_history(page, shot, stack):
     _user, organization, customer = business_with_customer(page)
     invoice = overdue(organization, _user, days=9, customer=customer)
 
-    assert services.send_due_reminders() == 1
+    assert send_due_reminders_task.apply().get() == 1  # the beat task, run here in-process
     message = stack.wait_for(customer.email)
     assert message["Subject"] == f"Herinnering: factuur {invoice.number}"
     assert any(part.get_content_type() == "application/pdf" for part in message.walk())
