@@ -16,7 +16,6 @@ def _dispute(org, user):
 
 CASES = {
     "reminders:send": lambda o, u: _url("reminders:send", overdue(o, u, 10)),
-    "reminders:send (post)": lambda o, u: _url("reminders:send", overdue(o, u, 10), "post"),
     "reminders:pause": lambda o, u: _url("reminders:pause", overdue(o, u, 10), "post"),
     "reminders:dispute_add": lambda o, u: _url("reminders:dispute_add", overdue(o, u, 10),
                                                "post"),

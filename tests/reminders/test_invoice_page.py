@@ -152,3 +152,10 @@ def test_every_post_needs_the_csrf_token(org_a, user_a):
     for url in urls:
         assert client.post(url, {"position": "1", "paused": "1", "text": "y"}).status_code == 403
     assert not SentReminder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_another_organization_cannot_send_a_reminder(client_b, org_a, user_a):
+    invoice = overdue(org_a, user_a, days=8)
+    response = client_b.post(reverse("reminders:send", args=[invoice.pk]), {"position": "1"})
+    assert response.status_code == 404 and not SentReminder.objects.exists()
