@@ -74,13 +74,16 @@ def invoice_reason(invoice: SalesInvoice) -> str:
 
 
 def blocking_reason(invoice: SalesInvoice) -> str:
-    """Why no reminder may go out for this invoice now ("" when one may)."""
+    """Why no reminder may go out for this invoice now ("" when one may). A list annotates
+    ``has_open_dispute`` and ``has_pause`` (see ``_with_flags``) to save the two queries."""
     reason = invoice_reason(invoice)
     if reason:
         return reason
-    if open_dispute(invoice):
+    disputed = getattr(invoice, "has_open_dispute", None)
+    if open_dispute(invoice) if disputed is None else disputed:
         return _("A dispute is open: no reminders until it is resolved.")
-    if is_paused(invoice):
+    paused = getattr(invoice, "has_pause", None)
+    if is_paused(invoice) if paused is None else paused:
         return _("Reminders are paused for this invoice.")
     if not invoice.customer.send_reminders:
         return _("Reminders are switched off for this customer.")
@@ -117,8 +120,13 @@ def due_overview(organization, steps: list[ReminderStep],
                  today: datetime.date) -> list[DueRow]:
     """What the next daily run would send for this organization (and what it cannot)."""
     invoices = (SalesInvoice.objects.for_organization(organization).overdue(today)
-                .select_related("customer")
-                .annotate(sent=Max("reminders__position")).order_by("due_date", "id"))
+                .select_related("customer").annotate(
+                    sent=Max("reminders__position"),
+                    has_open_dispute=Exists(DisputeNote.objects.filter(
+                        invoice=OuterRef("pk"), resolved_at__isnull=True)),
+                    has_pause=Exists(InvoiceReminderState.objects.filter(
+                        invoice=OuterRef("pk"), paused=True)))
+                .order_by("due_date", "id"))
     rows = []
     for invoice in invoices:
         step = latest_due_step(steps, invoice, today)

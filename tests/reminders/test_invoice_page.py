@@ -3,7 +3,9 @@ the history entries; the customer switch; the "to remind" list; CSRF on every PO
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -159,3 +161,20 @@ def test_another_organization_cannot_send_a_reminder(client_b, org_a, user_a):
     invoice = overdue(org_a, user_a, days=8)
     response = client_b.post(reverse("reminders:send", args=[invoice.pk]), {"position": "1"})
     assert response.status_code == 404 and not SentReminder.objects.exists()
+
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("reminders:due")).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_to_remind_list_queries_do_not_grow_per_invoice(client_a, org_a, user_a):
+    overdue(org_a, user_a, days=8)
+    _queries(client_a)  # the first request also makes the schedule (and the session's rows)
+    one = _queries(client_a)
+    services.dispute_add(invoice=overdue(org_a, user_a, days=8), text="x", user=user_a)
+    services.reminder_pause(invoice=overdue(org_a, user_a, days=8), paused=True, user=user_a)
+    assert _queries(client_a) == one
