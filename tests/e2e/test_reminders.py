@@ -22,8 +22,8 @@ def history(page):
 
 
 def test_daily_run_and_manual_reminder_on_the_history(page, shot, stack):
-    _user, organization, customer = business_with_customer(page)
-    invoice = overdue(organization, _user, days=9, customer=customer)
+    user, organization, customer = business_with_customer(page)
+    invoice = overdue(organization, user, days=9, customer=customer)
 
     assert send_due_reminders_task.apply().get() == 1  # the beat task, run here in-process
     message = stack.wait_for(customer.email)
