@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "invoicing",
     "quotes",
     "recurring",
+    "reminders",
     "workorders",
     "connections",
     "ebh_sync",
@@ -326,6 +327,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Payments read back from e-Boekhouden's open items, once a day per connection.
     "ebh-payments-daily": {
         "task": "ebh_sync.tasks.periodic_payments_task", "schedule": crontab(hour=6, minute=30),
+    },
+    # Payment reminders: each morning, the step that is due for every overdue invoice.
+    "payment-reminders": {
+        "task": "reminders.tasks.send_due_reminders_task", "schedule": crontab(hour=8, minute=0),
     },
     # The ECB publishes its reference rates around 16:00 CET on business days.
     "ecb-exchange-rates": {

@@ -112,6 +112,7 @@ class PartyForm(StoredFormsMixin, forms.ModelForm):
 class CustomerForm(PartyForm):
     class Meta(PartyForm.Meta):
         model = Customer
+        fields = [*PartyForm.Meta.fields, "send_reminders"]
 
 
 class SupplierForm(PartyForm):

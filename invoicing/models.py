@@ -116,6 +116,11 @@ class Party(OrganizationOwnedModel):
 class Customer(Party):
     CODE_PREFIX = "D"
 
+    send_reminders = models.BooleanField(
+        _("send payment reminders"), default=True,
+        help_text=_("Overdue invoices of this customer get the reminders of your schedule."),
+    )
+
     class Meta(Party.Meta):
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
