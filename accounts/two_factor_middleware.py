@@ -33,9 +33,12 @@ class TwoFactorMiddleware:
 
     @staticmethod
     def _gate(request, user):
-        """A redirect while a step is missing; None when the request may go on."""
+        """A redirect while a step is missing; None when the request may go on. A session
+        verified with a code needs no further look (django-otp checked its device)."""
+        if user.is_verified():
+            return None
         if has_two_factor(user):
-            if not user.is_verified() and not _is_open(request.path, VERIFY_OPEN):
+            if not _is_open(request.path, VERIFY_OPEN):
                 return _redirect_keeping_next(request, "accounts:two_factor_verify")
         elif _organization_requires(request) and not _is_open(request.path, SETUP_OPEN):
             return redirect("accounts:two_factor_setup")
