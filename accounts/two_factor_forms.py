@@ -21,7 +21,7 @@ class VerifyCodeForm(forms.Form):
     """A code from the app, or one of the recovery codes."""
 
     code = forms.CharField(
-        label=_("Code from the app or a recovery code"), max_length=20, strip=True,
+        label=_("Code"), max_length=20, strip=True,
         widget=forms.TextInput(attrs={**CODE_WIDGET_ATTRS, "inputmode": "text"}),
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)

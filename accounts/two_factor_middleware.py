@@ -38,6 +38,8 @@ class TwoFactorMiddleware:
         if user.is_verified():
             return None
         if has_two_factor(user):
+            # Until the code, no organization is active: its pages, name and menu stay shut.
+            request.organization = request.membership = None
             if not _is_open(request.path, VERIFY_OPEN):
                 return _redirect_keeping_next(request, "accounts:two_factor_verify")
         elif _organization_requires(request) and not _is_open(request.path, SETUP_OPEN):
