@@ -101,12 +101,20 @@ def secret_for_manual_entry(device: TOTPDevice) -> str:
     return " ".join(key[i:i + 4] for i in range(0, len(key), 4))
 
 
-@sensitive_variables("url")
+class QRCodeError(RuntimeError):
+    """The QR code could not be made (the library's own error and frames, which hold the key,
+    are left out of error reports)."""
+
+
+@sensitive_variables("url", "code")
 def qr_code_svg(device: TOTPDevice) -> str:
     """The otpauth:// link as an inline SVG QR code (made here, nothing from the network)."""
     url = device.config_url
-    return segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True,
-                                                  svgclass="qr-code")
+    try:
+        code = segno.make(url, error="m")
+        return code.svg_inline(scale=4, border=2, omitsize=True, svgclass="qr-code")
+    except Exception:
+        raise QRCodeError("The QR code of an authenticator app could not be made") from None
 
 
 @sensitive_variables("token")

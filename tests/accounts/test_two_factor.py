@@ -293,3 +293,23 @@ def test_the_key_and_codes_are_nowhere_after_the_set_up(client_a, user_a, caplog
     for secret_text in (device.key, secret, secret.replace(" ", ""), *codes):
         assert secret_text not in profile
         assert secret_text not in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_error_page_during_the_set_up_shows_no_key(settings, monkeypatch, org_a, user_a):
+    """Even Django's debug page (``make run`` has DEBUG on) of a failing set-up page shows
+    neither the key nor the otpauth:// link (not in our frames, nor in the library's)."""
+    settings.DEBUG = True
+
+    def broken_qr(*args, **kwargs):
+        raise RuntimeError("the QR library failed")
+
+    monkeypatch.setattr(two_factor.segno, "make", broken_qr)  # the library, not our code
+    client = Client(raise_request_exception=False)
+    client.force_login(user_a)
+    page = client.get(SETUP, HTTP_ACCEPT="text/html")
+    assert page.status_code == 500 and "QRCodeError" in page.content.decode()
+    device = TOTPDevice.objects.get(user=user_a)
+    secret = two_factor.secret_for_manual_entry(device).replace(" ", "")
+    for secret_text in (device.key, secret, device.config_url):
+        assert secret_text not in page.content.decode()
