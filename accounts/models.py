@@ -115,6 +115,11 @@ class Organization(models.Model):
         _("Send me a copy (bcc)"), default=False,
         help_text=_("Every invoice email also goes, as a blind copy, to the email address above."),
     )
+    require_two_factor = models.BooleanField(
+        _("Two-step verification required for all members"), default=False,
+        help_text=_("Members without two-step verification are asked to turn it on before "
+                    "they can work in this organization."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

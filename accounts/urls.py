@@ -1,12 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views
+from accounts import two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
@@ -32,6 +33,8 @@ urlpatterns = [
     path("organizations/switch/", views.organization_switch, name="organization_switch"),
     path("settings/organization/", views.organization_settings, name="organization_settings"),
     path("settings/organization/logo/", views.organization_logo, name="organization_logo"),
+    path("settings/organization/two-factor/", two_factor_views.organization_two_factor,
+         name="organization_two_factor"),
     path("settings/members/", views.members, name="members"),
     path("settings/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path(
@@ -40,6 +43,14 @@ urlpatterns = [
     path("settings/profile/", views.profile, name="profile"),
     path("settings/profile/password/", views.password_change, name="password_change"),
     path("settings/profile/email/", views.email_change, name="email_change"),
+    path("settings/profile/two-factor/", two_factor_views.two_factor_setup,
+         name="two_factor_setup"),
+    path("settings/profile/two-factor/recovery-codes/", two_factor_views.two_factor_recovery_codes,
+         name="two_factor_recovery_codes"),
+    path("settings/profile/two-factor/recovery-codes/new/",
+         two_factor_views.two_factor_recovery_regenerate, name="two_factor_recovery_regenerate"),
+    path("settings/profile/two-factor/off/", two_factor_views.two_factor_disable,
+         name="two_factor_disable"),
     path(
         "settings/profile/email/<str:token>/",
         views.email_change_confirm,

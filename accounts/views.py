@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import services, two_factor
 from accounts.decorators import organization_required, owner_required
 from accounts.email_change import read_token
 from accounts.forms import (
@@ -27,6 +29,7 @@ from accounts.forms import (
 from accounts.middleware import SESSION_KEY
 from accounts.models import Invitation, Membership
 from accounts.tenancy import get_for_org_or_404
+from accounts.two_factor_forms import OrganizationTwoFactorForm
 from accounts.validators import logo_content_type
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -58,6 +61,13 @@ class LoginView(auth_views.LoginView):
             user.language = chosen
             user.save(update_fields=["language"])
         return super().form_valid(form)
+
+    def get_success_url(self):
+        # With two-step verification the code page comes first; "next" goes along.
+        url = super().get_success_url()
+        if two_factor.has_two_factor(self.request.user):
+            return f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': url})}"
+        return url
 
 
 @sensitive_post_parameters("password")
@@ -103,7 +113,9 @@ def organization_settings(request):
     return render(
         request,
         "accounts/organization_settings.html",
-        {"form": form, "can_edit": can_edit, "settings_section": "organization"},
+        {"form": form, "can_edit": can_edit, "settings_section": "organization",
+         "two_factor_form": OrganizationTwoFactorForm(
+             initial={"require_two_factor": organization.require_two_factor})},
     )
 
 
@@ -267,6 +279,7 @@ def _render_profile(request, **forms) -> HttpResponse:
         "form": ProfileForm(instance=request.user),
         "password_form": PasswordChangeForm(request.user),
         "email_form": EmailChangeForm(user=request.user),
+        "two_factor": two_factor.status(request.user),
         "settings_section": "profile",
         **forms,
     }

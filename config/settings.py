@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "django_countries",
     "health_check",
+    "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static",
     "accounts",
     "invoicing",
     "quotes",
@@ -83,9 +84,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.ActiveOrganizationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.two_factor_middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -185,6 +188,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+
+# Two-step verification (django-otp, accounts/two_factor.py): TOTP apps plus recovery codes.
+# Wrong codes are throttled per device (1, 2, 4, 8 ... seconds); the admin never shows keys.
+OTP_TOTP_ISSUER = "Facturen"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True

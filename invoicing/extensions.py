@@ -93,7 +93,9 @@ def cost_centre_choices(organization) -> list[tuple[int, str]]:
 # The start page shows what other apps know without invoicing importing them: the accounting
 # link contributes bookings waiting and failed ("count"), its first step "connect" ("step") and
 # what its imports brought in ("notice"). A provider: ``organization -> [StartItem, ...]``,
-# asked once per page with a bounded number of queries.
+# asked once per page with a bounded number of queries; one registered ``per_user`` is asked
+# ``(organization, user)`` instead (e.g. accounts: "owners, turn on two-step verification"),
+# and only where a user is known.
 @dataclass(frozen=True)
 class StartItem:
     place: str  # "count", "step" or "notice"
@@ -105,20 +107,22 @@ class StartItem:
     done: bool = False
 
 
-StartItemsProvider = Callable[[object], list]
-_start_items_providers: list[StartItemsProvider] = []
+StartItemsProvider = Callable[..., list]
+_start_items_providers: list[tuple[StartItemsProvider, bool]] = []
 
 
-def register_start_items_provider(provider: StartItemsProvider) -> None:
-    if provider not in _start_items_providers:
-        _start_items_providers.append(provider)
+def register_start_items_provider(provider: StartItemsProvider, *, per_user: bool = False) -> None:
+    if (provider, per_user) not in _start_items_providers:
+        _start_items_providers.append((provider, per_user))
 
 
-def start_items(organization) -> dict[str, list[StartItem]]:
+def start_items(organization, user=None) -> dict[str, list[StartItem]]:
     """Every provider's items by place ("count", "step", "notice"), each provider asked once."""
     places: dict[str, list[StartItem]] = {"count": [], "step": [], "notice": []}
-    for provider in _start_items_providers:
-        for item in provider(organization):
+    for provider, per_user in _start_items_providers:
+        if per_user and user is None:
+            continue
+        for item in provider(organization, user) if per_user else provider(organization):
             places.setdefault(item.place, []).append(item)
     return places
 

@@ -350,7 +350,8 @@ def _page_rows(page, invoices, external: list) -> list[tuple[str, object]]:
 def start(request):
     """The start page: what is owed, what needs the user, revenue, and first steps."""
     organization, today = request.organization, timezone.localdate()
-    extra, bars = start_items(organization), revenue_by_month(organization, today)
+    extra = start_items(organization, request.user)
+    bars = revenue_by_month(organization, today)
     steps = [*first_steps(organization), *extra["step"]]
     context = {
         "receivables": receivables(organization, today), "bars": bars,

@@ -43,6 +43,12 @@ URLS_WITHOUT_CASES = {
     "accounts:password_change": "changes the logged-in user's own password",
     "accounts:email_change": "mails a link for the logged-in user's own address",
     **dict.fromkeys((
+        "accounts:two_factor_verify", "accounts:two_factor_setup",
+        "accounts:two_factor_recovery_codes", "accounts:two_factor_recovery_regenerate",
+        "accounts:two_factor_disable",
+    ), "the logged-in user's own two-step verification (no object id)"),
+    "accounts:organization_two_factor": _OWN,
+    **dict.fromkeys((
         "home", "invoicing:start", "accounts:organization_settings", "accounts:organization_logo",
         "accounts:members", "invoicing:invoice_list", "invoicing:invoice_create",
         "invoicing:customer_list", "invoicing:customer_create", "invoicing:supplier_list",
