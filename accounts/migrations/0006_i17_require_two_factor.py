@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_i17_invitation_token_hash'),
+        ('accounts', '0005_i14_quote_number_format'),
     ]
 
     operations = [
