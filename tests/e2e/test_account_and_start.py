@@ -57,7 +57,7 @@ def test_new_business_start_page_then_password_and_email_change(page, shot, stac
 
     page.goto("/settings/organization/")
     page.get_by_label("Stuur mij een kopie (bcc)").check()
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("Bedrijfsgegevens opgeslagen.")).to_be_visible()
     expect(page.get_by_label("Stuur mij een kopie (bcc)")).to_be_checked()
     shot(page, "organization-copy")

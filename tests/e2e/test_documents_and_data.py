@@ -27,11 +27,11 @@ def _new_customer(page, shot):
     choose(page.get_by_label(exact("Land")), "Nederland")
     page.get_by_label(exact("E-mail")).fill(f"{unique('hoek')}@example.test")
     page.get_by_label(exact("IBAN")).fill("NL00 ABNA 0417 1643 00")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("Dit is geen geldig IBAN")).to_be_visible()
     shot(page, "customer-bad-iban")
     page.get_by_label(exact("IBAN")).fill("NL91 ABNA 0417 1643 00")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
 
 
 def test_customer_by_country_name_and_pdf_prints_every_character(page, shot, stack):
@@ -73,12 +73,12 @@ def test_postcode_and_vat_id_refused_for_nl_and_france_chosen_on_a_phone(page, s
     page.get_by_label(exact("Plaats")).fill("Paris")
     page.get_by_label(exact("Postcode")).fill("12345")
     page.get_by_label(exact("Btw-id")).fill("NL123")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_text("Een Nederlandse postcode bestaat uit vier cijfers")).to_be_visible()
     expect(page.get_by_text("Dit is geen geldig btw-id voor Nederland")).to_be_visible()
     shot(page, "customer-form-errors")
     choose(country, "Frankrijk")
     expect(country).to_have_value("FR")
     page.get_by_label(exact("Btw-id")).fill("")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.locator("dl")).to_contain_text("Rue de Rivoli 1, 12345 Paris, Frankrijk")

@@ -28,7 +28,7 @@ def test_send_flow_in_english(page, shot, stack, sandbox):
     page.get_by_role("link", name="Mijn account").click()
     page.get_by_label(exact("Taal")).select_option("en")
     shot(page, "my-account")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.get_by_role("heading", name="My account")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 

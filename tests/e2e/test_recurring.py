@@ -34,7 +34,7 @@ def test_monthly_template_produces_an_invoice_with_the_period_text(page, shot, s
     expect(example).to_contain_text("onbekende plaatshouder")
     page.get_by_label("Opmerking op de factuur").fill("Periode {maand} {jaar}")
     shot(page, "form")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Onderhoudscontract")
     expect(page.get_by_test_id("upcoming")).to_contain_text(start.strftime("%d-%m-%Y"))

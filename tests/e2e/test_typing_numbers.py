@@ -105,7 +105,7 @@ def test_numbering_offers_examples(page, shot, stack):
     page.goto("/settings/numbering/")
     page.get_by_role("radio", name=re.compile(r"F\d{4}-001")).check()
     shot(page, "numbering")
-    page.get_by_role("button", name="Opslaan").click()
+    page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.locator(".message-success")).to_have_text("De nummering is opgeslagen.")
     expect(page.locator("main")).to_contain_text(
         re.compile(r"De volgende factuur krijgt nummer F\d{4}-001"))
