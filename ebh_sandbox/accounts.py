@@ -133,8 +133,9 @@ def account_info(conn: sqlite3.Connection, username: str) -> dict[str, Any]:
 def new_api_token(
     conn: sqlite3.Connection, admin_id: int, expires_at: float | None = None
 ) -> str:
-    """A new REST API token for one administration (as e-Boekhouden's settings page makes)."""
-    token = secrets.token_urlsafe(32)
+    """A new REST API token for one administration (as e-Boekhouden's settings page makes).
+    Hexadecimal: a token never starts with "-", which a command line would read as an option."""
+    token = secrets.token_hex(32)
     conn.execute(
         "INSERT INTO api_tokens (token, admin_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
         (token, admin_id, now(), expires_at),

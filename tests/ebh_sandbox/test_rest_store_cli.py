@@ -48,8 +48,8 @@ def test_the_command_line_adds_revokes_and_expires_tokens(
     guid = account["administrations"][0]
     extra = _cli("api-token", "--db", db, "--add", guid)["api_token"]
     late = _cli("api-token", "--db", db, "--add", guid, "--expires-in-s", "3600")["api_token"]
-    _cli("api-token", "--db", db, "--revoke", account["api_token"])
-    _cli("api-token", "--db", db, "--expire", late)
+    _cli("api-token", "--db", db, f"--revoke={account['api_token']}")
+    _cli("api-token", "--db", db, f"--expire={late}")
     with SandboxProcess(db) as sb:
         def status(token: str) -> tuple[int, str | None]:
             answer = requests.post(f"{sb.rest_url}/v1/session",
