@@ -8,7 +8,6 @@ from connections import services as connection_services
 from connections.models import Connection, Transport
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import RelationLink, SyncJob
-from tests.ebh_sync.rest_helpers import rest, rest_linked  # noqa: F401 (fixtures)
 from tests.ebh_sync.test_faults import assert_booked_exactly_once, job_of, send
 
 
