@@ -8,6 +8,7 @@ from connections import services as connection_services
 from connections.models import Connection, Transport
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import RelationLink, SyncJob
+from eboekhouden.client import RelationData
 from tests.ebh_sync.test_faults import assert_booked_exactly_once, job_of, send
 
 
@@ -80,3 +81,24 @@ def test_a_token_of_another_administration_is_refused(linked, rest, org_a):
             connection=linked.connection, api_token=other["api_token"])
     connection = Connection.objects.get(pk=linked.connection.pk)
     assert connection.transport == Transport.SOAP and not connection.api_token_encrypted
+
+
+@pytest.mark.django_db
+def test_rest_codes_taken_are_confirmed_by_a_lookup(rest_linked, org_a, user_a, customer):
+    """REL_049 (relation code taken) reads the existing relation; MUT_019 (invoice number
+    taken) is confirmed by the look-up by invoice number, not booked twice."""
+    with connection_services.connection_session(connection=rest_linked.connection) as (
+        client, session
+    ):
+        existing = client.add_relatie(session, RelationData(code=customer.code, name="Oud"))
+    [invoice] = send(org_a, user_a, customer)
+    drain_connection(rest_linked.connection.pk)
+    assert RelationLink.objects.get(code=customer.code).relation_id == existing
+
+    job = job_of(invoice)
+    # As if the answer was lost before we recorded it, but without the doubt flag.
+    SyncJob.objects.filter(pk=job.pk).update(state=SyncJob.State.PENDING, in_doubt=False,
+                                             mutation_number=None, booked_at=None)
+    drain_connection(rest_linked.connection.pk)
+    assert_booked_exactly_once(rest_linked, [invoice])
+    assert job_of(invoice).events.filter(action="reconciled").exists()
