@@ -81,7 +81,7 @@ def connect(request):
                                     "ledger accounts."))
         return redirect("connections:configure", pk=connection.pk)
     return render(request, "connections/connect.html", _context(
-        request, form=form, token_form=token_form, codes_open=codes))
+        request, form=form, token_form=token_form))
 
 
 @sensitive_variables()

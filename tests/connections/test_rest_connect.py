@@ -79,6 +79,8 @@ def test_action_needed_offers_a_new_token(client_a, org_a, account, rest):
     services.connection_mark_action_needed(connection=connection, reason="API_SESSION_004")
     url = reverse("connections:api_token", args=[connection.pk])
     assert url in client_a.get(reverse("connections:overview")).content.decode()
+    banner = client_a.get(URL).content.decode()  # any other page: the banner's button
+    assert 'id="connection-banner"' in banner and url in banner
     old = reverse("connections:security_code", args=[connection.pk])
     assert client_a.get(old)["Location"] == url
 
