@@ -36,6 +36,7 @@ def test_connect_with_token_revoke_and_enter_a_new_one(page, shot, stack, sandbo
 
     expect(page.get_by_role("heading", name="Configureer koppeling")).to_be_visible()
     expect(page.get_by_test_id("token-administration")).to_be_visible()
+    shot(page, "configure")
     page.get_by_label("Tegenrekening voor verkoopfacturen").select_option("8000")
     page.get_by_label("Tegenrekening voor inkoopfacturen").select_option("4000")
     page.get_by_label("Debiteurenrekening").select_option("1300")
