@@ -416,6 +416,7 @@ EBH_REST_THROTTLE_RETRIES = env_int("EBH_REST_THROTTLE_RETRIES", 2)  # after an 
 EBH_REST_MAX_THROTTLE_WAIT = env_int("EBH_REST_MAX_THROTTLE_WAIT", 10)  # seconds, per retry
 EBH_SOURCE = "Facturen"  # OpenSession's Source: names our integration (max 15 characters)
 EBH_CLIENT_CLASS = env_str("EBH_CLIENT_CLASS", "connections.clients.ConfiguredSoapClient")
+EBH_REST_CLIENT_CLASS = env_str("EBH_REST_CLIENT_CLASS", "connections.clients.ConfiguredRestClient")
 # Fernet keys that encrypt the e-Boekhouden credentials at rest: comma-separated, newest
 # first (or EBH_CREDENTIAL_KEYS_FILE). Empty in development: connections/crypto.py then
 # creates var/credential_keys (mode 0600); with DJANGO_HTTPS it refuses to run without keys.

@@ -4,9 +4,12 @@
 :class:`ConfiguredSoapClient`, the SOAP transport configured from the EBH_* settings.
 :class:`ConfiguredRestClient` is the REST transport (API tokens) configured the same way."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from connections.models import Connection
 from eboekhouden.client import EbhClient
 from eboekhouden.rest import RestClient, RestConfig
 from eboekhouden.soap import SoapClient, SoapConfig
@@ -54,3 +57,14 @@ class ConfiguredRestClient(RestClient):
 def get_client() -> EbhClient:
     """The configured client (settings.EBH_CLIENT_CLASS), built fresh for each use."""
     return import_string(settings.EBH_CLIENT_CLASS)()
+
+
+def get_rest_client() -> EbhClient:
+    """The configured REST client (settings.EBH_REST_CLIENT_CLASS), built fresh."""
+    return import_string(settings.EBH_REST_CLIENT_CLASS)()
+
+
+def client_for(connection: Connection) -> EbhClient:
+    """The client of the connection's transport: REST for an API token, else SOAP (the
+    settings' EBH_CLIENT_CLASS, which tests may point at a fake)."""
+    return get_rest_client() if connection.uses_rest else get_client()

@@ -10,7 +10,7 @@ def connection_banner(request):
     connection = (
         Connection.objects.for_organization(organization)
         .filter(status=Connection.Status.ACTION_NEEDED)
-        .only("pk", "status", "status_reason")
+        .only("pk", "status", "status_reason", "transport")
         .first()
     )
     return {"connection_banner": connection} if connection else {}

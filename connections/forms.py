@@ -48,6 +48,17 @@ class ConnectForm(forms.Form):
             self.fields["security_code_2"].widget.render_value = True
 
 
+class ApiTokenForm(forms.Form):
+    api_token = forms.CharField(
+        label=_("API token"), max_length=500, strip=True, widget=_secret_input(),
+        help_text=_("Create it in e-Boekhouden.nl under Beheer > Instellingen > Koppelingen > "
+                    "API-tokens. It is shown only once there."),
+    )
+
+    def apply_error(self, error) -> None:
+        self.add_error("api_token", error.user_message)
+
+
 class SecurityCode1Form(forms.Form):
     security_code_1 = forms.CharField(
         label=_("New security code 1"), max_length=50, widget=_secret_input(),

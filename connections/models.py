@@ -13,7 +13,9 @@ from connections import crypto
 # The three API codes. The administration's Guid is encrypted too: e-Boekhouden uses it as that
 # administration's security code 2.
 SECRET_FIELDS = ("username", "security_code_1", "security_code_2")
-ENCRYPTED_FIELDS = (*SECRET_FIELDS, "administration_guid")
+# The REST transport's one secret instead of the three codes (encrypted the same way).
+TOKEN_FIELDS = ("api_token",)
+ENCRYPTED_FIELDS = (*SECRET_FIELDS, *TOKEN_FIELDS, "administration_guid")
 
 DEFAULT_DEBTOR_ACCOUNT = "1300"
 DEFAULT_CREDITOR_ACCOUNT = "1600"
@@ -63,6 +65,13 @@ def prefix_rank(code: str, prefixes: tuple[str, ...]) -> int:
     return len(prefixes)
 
 
+class Transport(models.TextChoices):
+    """How the product talks to e-Boekhouden for one connection."""
+
+    SOAP = "soap", _("Username and security codes (SOAP)")
+    REST = "rest", _("API token (REST)")
+
+
 class Connection(OrganizationOwnedModel):
     """One per organization. The three codes are stored only as ciphertext bound to the
     organization (see connections/crypto.py); read them with :meth:`credential`."""
@@ -79,6 +88,10 @@ class Connection(OrganizationOwnedModel):
     username_encrypted = models.TextField(blank=True, editable=False)
     security_code_1_encrypted = models.TextField(blank=True, editable=False)
     security_code_2_encrypted = models.TextField(blank=True, editable=False)
+    api_token_encrypted = models.TextField(blank=True, editable=False)
+    transport = models.CharField(
+        _("transport"), max_length=4, choices=Transport.choices, default=Transport.SOAP
+    )
     administration_guid_encrypted = models.TextField(blank=True, editable=False)
     administration_name = models.CharField(_("administration name"), max_length=200, blank=True)
     uses_sub_session = models.BooleanField(
@@ -163,7 +176,12 @@ class Connection(OrganizationOwnedModel):
 
     @property
     def has_credentials(self) -> bool:
-        return all(getattr(self, f"{name}_encrypted") for name in SECRET_FIELDS)
+        names = TOKEN_FIELDS if self.uses_rest else SECRET_FIELDS
+        return all(getattr(self, f"{name}_encrypted") for name in names)
+
+    @property
+    def uses_rest(self) -> bool:
+        return self.transport == Transport.REST
 
     def chart_choices(self, kind: str) -> list[tuple[str, str]]:
         """The profit and loss accounts of the stored chart for "sales" or "purchase" lines,

@@ -20,17 +20,19 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization
 from connections import signals
-from connections.clients import get_client
+from connections.clients import client_for, get_client, get_rest_client
 from connections.models import (
     Connection,
     ConnectionEvent,
     InvoiceMode,
     LedgerOverride,
     OwnerNotice,
+    Transport,
 )
 from connections.notices import owners_notify
 from eboekhouden.client import (
     Administration,
+    ApiToken,
     AuthenticationError,
     CostCentre,
     Credentials,
@@ -65,15 +67,28 @@ def connection_credentials(*, connection: Connection) -> Credentials:
     )
 
 
+@sensitive_variables()
+def session_credentials(*, connection: Connection) -> Credentials | ApiToken:
+    """What opens a session for this connection: its API token (REST) or its three codes."""
+    if connection.uses_rest:
+        return ApiToken(connection.credential("api_token").strip())
+    return connection_credentials(connection=connection)
+
+
+def uses_sub_session(connection: Connection) -> bool:
+    return connection.uses_sub_session and not connection.uses_rest
+
+
 @contextlib.contextmanager
 @sensitive_variables()
 def connection_session(*, connection: Connection) -> Iterator[tuple[EbhClient, Session]]:
-    """One session in the connection's administration, closed at the end (used by the sync)."""
-    client = _client()
+    """One session in the connection's administration, closed at the end (used by the sync,
+    the imports and the reconciliation), over the connection's own transport."""
+    client = client_for(connection)
     with client.session(
-        connection_credentials(connection=connection),
+        session_credentials(connection=connection),
         administration_guid=connection.administration_guid(),
-        sub=connection.uses_sub_session,
+        sub=uses_sub_session(connection),
     ) as session:
         yield client, session
 
@@ -104,6 +119,8 @@ def _store_new_credentials(*, organization: Organization, credentials: Credentia
     connection.set_credential("username", credentials.username)
     connection.set_credential("security_code_1", credentials.security_code_1)
     connection.set_credential("security_code_2", credentials.security_code_2)
+    connection.api_token_encrypted = ""
+    connection.transport = Transport.SOAP
     now = timezone.now()
     # New codes may belong to another account: the administration must be chosen again.
     connection.status = Connection.Status.CONNECTED
@@ -112,6 +129,91 @@ def _store_new_credentials(*, organization: Organization, credentials: Credentia
     connection.configured_at = None
     connection.disconnected_at = None
     connection.save()
+    return connection
+
+
+class TokenWithoutAdministration(Exception):
+    """The API token opens a session but e-Boekhouden names no administration behind it."""
+
+    user_message = _("e-Boekhouden.nl shows no administration for this API token.")
+
+
+class OtherAdministration(Exception):
+    """The API token belongs to another administration than the connected one."""
+
+    user_message = _(
+        "This API token belongs to another administration than the connected one. Create the "
+        "API token in the administration your invoices are booked in."
+    )
+
+
+@sensitive_variables()
+def token_administration(api_token: str) -> Administration:
+    """Open a session with the token and read the administration behind it
+    (GET /v1/administration/linked). Raises EbhError when e-Boekhouden refuses."""
+    client = get_rest_client()
+    with client.session(ApiToken(api_token.strip())) as session:
+        administrations = client.get_administraties(session)
+    if not administrations:
+        raise TokenWithoutAdministration
+    return administrations[0]
+
+
+@sensitive_variables()
+def connection_connect_token(*, organization: Organization, api_token: str) -> Connection:
+    """Verify an API token by opening a session with it; only then store it (encrypted). A
+    token belongs to one administration: there is no administration to choose."""
+    token_administration(api_token)
+    return _store_new_token(organization=organization, api_token=api_token.strip())
+
+
+@transaction.atomic
+@sensitive_variables()
+def _store_new_token(*, organization: Organization, api_token: str) -> Connection:
+    connection, _created = Connection.objects.select_for_update().get_or_create(
+        organization=organization
+    )
+    for name in ("username", "security_code_1", "security_code_2"):
+        setattr(connection, f"{name}_encrypted", "")
+    connection.set_credential("api_token", api_token)
+    connection.transport = Transport.REST
+    connection.uses_sub_session = False
+    now = timezone.now()
+    connection.status = Connection.Status.CONNECTED
+    connection.status_reason = ""
+    connection.connected_at = connection.credentials_updated_at = now
+    connection.configured_at = None
+    connection.disconnected_at = None
+    connection.save()
+    return connection
+
+
+@sensitive_variables()
+def connection_use_api_token(*, connection: Connection, api_token: str) -> Connection:
+    """A new API token for a connected administration: after "Actie nodig" on a REST
+    connection, or to switch a SOAP connection to REST. The token must belong to the SAME
+    administration (its Guid is compared with the stored one), so the stored relation and
+    mutation numbers stay valid and nothing is booked again; paused bookings resume."""
+    administration = token_administration(api_token)
+    if administration.guid.upper() != connection.administration_guid().upper():
+        raise OtherAdministration
+    return _store_token(connection=connection, api_token=api_token.strip())
+
+
+@transaction.atomic
+@sensitive_variables()
+def _store_token(*, connection: Connection, api_token: str) -> Connection:
+    connection = Connection.objects.select_for_update().get(pk=connection.pk)
+    for name in ("username", "security_code_1", "security_code_2"):
+        setattr(connection, f"{name}_encrypted", "")
+    connection.set_credential("api_token", api_token)
+    connection.transport = Transport.REST
+    connection.uses_sub_session = False
+    connection.status = Connection.Status.CONNECTED
+    connection.status_reason = ""
+    connection.credentials_updated_at = timezone.now()
+    connection.save()
+    signals.credentials_restored.send(sender=Connection, connection=connection)
     return connection
 
 
@@ -186,6 +288,8 @@ def connection_load_choices(
 
 @sensitive_variables()
 def _load_choices(connection: Connection, key: str) -> ConfigureChoices:
+    if connection.uses_rest:
+        return _load_token_choices(connection)
     client = _client()
     credentials = connection_credentials(connection=connection)
     with client.session(credentials) as session:
@@ -206,6 +310,20 @@ def _load_choices(connection: Connection, key: str) -> ConfigureChoices:
         ledgers = client.get_grootboekrekeningen(session)
         cost_centres = _cost_centres(client, session)
     return ConfigureChoices(administrations, chosen, sub, swap, ledgers, cost_centres)
+
+
+@sensitive_variables()
+def _load_token_choices(connection: Connection) -> ConfigureChoices:
+    """REST: the token's own administration (no choice), its ledgers and cost centres."""
+    client = client_for(connection)
+    with client.session(session_credentials(connection=connection)) as session:
+        administrations = client.get_administraties(session)
+        if not administrations:
+            raise RejectedError("E001.2", "no administration")
+        ledgers = client.get_grootboekrekeningen(session)
+        cost_centres = _cost_centres(client, session)
+    return ConfigureChoices(administrations[:1], administrations[0], False, False, ledgers,
+                            cost_centres)
 
 
 def _cost_centres(client: EbhClient, session: Session) -> list[CostCentre]:

@@ -20,6 +20,7 @@ from connections import services
 from connections.crypto import CredentialDecryptError
 from connections.forms import (
     AdministrationForm,
+    ApiTokenForm,
     ConnectForm,
     InvoiceModeForm,
     LedgerForm,
@@ -29,7 +30,8 @@ from connections.models import Connection
 from eboekhouden.client import EbhError
 from invoicing.extensions import start_items
 
-SECRET_POST_FIELDS = ("username", "security_code_1", "security_code_2")
+SECRET_POST_FIELDS = ("username", "security_code_1", "security_code_2", "api_token")
+TOKEN_REFUSALS = (EbhError, services.TokenWithoutAdministration, services.OtherAdministration)
 
 
 def _sync_errors(organization) -> tuple[str, int] | None:
@@ -63,19 +65,32 @@ def overview(request):
 @sensitive_post_parameters(*SECRET_POST_FIELDS)
 @sensitive_variables()
 def connect(request):
-    form = ConnectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            connection = services.connection_connect(
-                organization=request.organization, **form.cleaned_data
-            )
-        except EbhError as error:
-            form.apply_error(error)
-        else:
-            messages.success(request, _("Connected to e-Boekhouden.nl. Now choose the "
-                                        "administration and the ledger accounts."))
-            return redirect("connections:configure", pk=connection.pk)
-    return render(request, "connections/connect.html", _context(request, form=form))
+    """Two ways in: an API token (REST, recommended) or username and security codes (SOAP).
+    The hidden ``method`` field says which form was sent."""
+    codes = request.method == "POST" and request.POST.get("method", "codes") == "codes"
+    token_form = ApiTokenForm(request.POST if request.method == "POST" and not codes else None)
+    form = ConnectForm(request.POST if codes else None)
+    connection = None
+    if codes and form.is_valid():
+        connection = _connect(request, form, services.connection_connect, form.cleaned_data)
+    elif request.method == "POST" and not codes and token_form.is_valid():
+        connection = _connect(request, token_form, services.connection_connect_token,
+                              token_form.cleaned_data)
+    if connection is not None:
+        messages.success(request, _("Connected to e-Boekhouden.nl. Now choose the "
+                                    "ledger accounts."))
+        return redirect("connections:configure", pk=connection.pk)
+    return render(request, "connections/connect.html", _context(
+        request, form=form, token_form=token_form))
+
+
+@sensitive_variables()
+def _connect(request, form, service, data: dict):
+    try:
+        return service(organization=request.organization, **data)
+    except TOKEN_REFUSALS as error:
+        form.apply_error(error)
+    return None
 
 
 def _load_choices_or_redirect(request, connection: Connection, administration: str):
@@ -138,6 +153,8 @@ def security_code(request, pk: int):
     if not connection.has_credentials:
         messages.info(request, _("Connect to e-Boekhouden.nl first."))
         return redirect("connections:connect")
+    if connection.uses_rest:
+        return redirect("connections:api_token", pk=connection.pk)
     form = SecurityCode1Form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -155,6 +172,36 @@ def security_code(request, pk: int):
             return redirect("connections:overview")
     return render(request, "connections/security_code.html", _context(
         request, connection=connection, form=form,
+    ))
+
+
+@owner_required
+@sensitive_post_parameters("api_token")
+@sensitive_variables()
+def api_token(request, pk: int):
+    """A new API token for the connected administration: after "Actie nodig" on a token
+    connection, or to switch a connection with security codes over to an API token."""
+    connection = get_for_org_or_404(request, Connection, pk=pk)
+    if not connection.is_configured:
+        messages.info(request, _("Connect to e-Boekhouden.nl first."))
+        return redirect("connections:connect")
+    switching = not connection.uses_rest
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.connection_use_api_token(
+                connection=connection, api_token=form.cleaned_data["api_token"])
+        except CredentialDecryptError:
+            messages.error(request, _("The stored credentials cannot be read. Connect again."))
+            return redirect("connections:overview")
+        except TOKEN_REFUSALS as error:
+            form.apply_error(error)
+        else:
+            messages.success(request, _("The API token is saved. Paused bookings are sent "
+                                        "again."))
+            return redirect("connections:overview")
+    return render(request, "connections/api_token.html", _context(
+        request, connection=connection, form=form, switching=switching,
     ))
 
 

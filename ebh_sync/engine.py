@@ -20,6 +20,7 @@ No database transaction is ever held open across a SOAP call."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import logging
 import random
@@ -35,13 +36,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from connections.clients import get_client
+from connections.clients import client_for
 from connections.models import Connection, OwnerNotice
 from connections.notices import owners_notify
 from connections.services import (
     administration_key,
-    connection_credentials,
     connection_mark_action_needed,
+    session_credentials,
+    uses_sub_session,
 )
 from ebh_sync import mapping
 from ebh_sync.models import ArticleLink, RelationLink, SyncEvent, SyncJob, SyncLease
@@ -62,9 +64,11 @@ from workorders import services as workorders
 
 logger = logging.getLogger(__name__)
 
-ALREADY_BOOKED_CODES = {"CMUT018", "CMUT019", "CFACT026"}
-RELATION_EXISTS_CODE = "CREL001"
-UNKNOWN_RELATION_CODES = {"CMUT017", "CMUT025", "CFACT025"}
+# SOAP's codes and REST's (MUT_019/MUT_020: the invoice number is taken, FACT_101: the
+# invoicing module's number is taken, MUT_013/FACT_002: unknown relation, REL_049: code taken).
+ALREADY_BOOKED_CODES = {"CMUT018", "CMUT019", "CFACT026", "MUT_019", "MUT_020", "FACT_101"}
+RELATION_EXISTS_CODES = {"CREL001", "REL_049"}
+UNKNOWN_RELATION_CODES = {"CMUT017", "CMUT025", "CFACT025", "MUT_013", "FACT_002"}
 RECONCILE_WINDOW = datetime.timedelta(days=1)
 
 
@@ -264,7 +268,7 @@ def drain_connection(
         connection = Connection.objects.select_related("organization").get(pk=connection_id)
         if not connection.can_sync:
             return DrainResult(stopped="not connected")
-        runner = Runner(connection, client or get_client())
+        runner = Runner(connection, client or client_for(connection))
         _drain_jobs(runner, connection_id, holder, max_jobs)
         return runner.result
     finally:
@@ -307,17 +311,19 @@ class Runner:
         self._accounts = None
         self._admin_key = None
         self._sending = False
-        self._known_codes: set[str] = set()  # casefolded: e-Boekhouden ignores case
+        # casefolded code -> e-Boekhouden relation id (e-Boekhouden ignores case)
+        self._known_codes: dict[str, int] = {}
         self._last_number: int | None = None
 
     # --- session handling -------------------------------------------------------------------
 
     @sensitive_variables()
     def _open(self):
-        credentials = connection_credentials(connection=self.connection)
+        credentials = session_credentials(connection=self.connection)
         guid = self.connection.administration_guid()
-        self._count("OpenSessionSub" if self.connection.uses_sub_session else "OpenSession")
-        if self.connection.uses_sub_session:
+        sub = uses_sub_session(self.connection)
+        self._count("OpenSessionSub" if sub else "OpenSession")
+        if sub:
             return self.client.open_session_sub(credentials, guid)
         return self.client.open_session(credentials)
 
@@ -376,7 +382,7 @@ class Runner:
     def _book(self, job: SyncJob, mutation: MutationData | InvoiceData) -> None:
         if job.in_doubt and self._reconcile(job, mutation):
             return
-        self.ensure_relation(job)
+        mutation = self._with_relation_id(mutation, self.ensure_relation(job))
         if not _update(job, state=SyncJob.State.SENDING, in_doubt=True,
                        sent_after_number=self.last_number()):
             return  # cancelled meanwhile (the connection was ended): send nothing
@@ -389,6 +395,15 @@ class Runner:
             mark_booked(job, number)
             self._last_number = max(self.last_number() or 0, number)
         self.result.booked += 1
+
+    @staticmethod
+    def _with_relation_id(
+        mutation: MutationData | InvoiceData, relation_id: int
+    ) -> MutationData | InvoiceData:
+        """REST refers to the relation by its id: the one we stored, so no look-up by code."""
+        if isinstance(mutation, MutationData) and relation_id and not mutation.relation_id:
+            return dataclasses.replace(mutation, relation_id=relation_id)
+        return mutation
 
     def _store_pdf_url(self, job: SyncJob, invoice: InvoiceData) -> None:
         """AddFactuur answers with the number only: one GetFacturen for the invoice's PDF
@@ -479,7 +494,8 @@ class Runner:
             date_from=mutation.date - RECONCILE_WINDOW, date_to=mutation.date + RECONCILE_WINDOW,
         )
         found = [row.number for row in by_number if _is_booking_of(row, mutation)]
-        if found:
+        if found or self.client.mutation_lookup_cap is None:
+            # REST pages through every match: finding nothing proves it is not there.
             return found
         floor = job.sent_after_number or 0
         log_event(job, "looked_up", message=f"MutatieNrVan {max(floor, 1)}")
@@ -552,22 +568,24 @@ class Runner:
             self._admin_key = administration_key(self.connection.administration_guid())
         return self._admin_key
 
-    def ensure_relation(self, job: SyncJob) -> None:
-        """Make sure the debtor or creditor exists; a relation we know costs no call."""
+    def ensure_relation(self, job: SyncJob) -> int:
+        """Make sure the debtor or creditor exists; a relation we know costs no call.
+        Returns its e-Boekhouden id (0 when unknown)."""
         relation = mapping.relation_from_snapshot(self._relation_snapshot(job))
-        if relation.code.casefold() in self._known_codes:
-            return
-        links = RelationLink.objects.filter(
+        key = relation.code.casefold()
+        if key in self._known_codes:
+            return self._known_codes[key]
+        link = RelationLink.objects.filter(
             connection=self.connection, administration=self.admin_key, code__iexact=relation.code
-        )
-        if links.exists():
-            self._known_codes.add(relation.code.casefold())
-            return
+        ).first()
+        if link is not None:
+            self._known_codes[key] = link.relation_id or 0
+            return self._known_codes[key]
         try:
             relation_id = self.call("AddRelatie", self.client.add_relatie, relation)
             created = True
         except RejectedError as exc:
-            if exc.code != RELATION_EXISTS_CODE:
+            if exc.code not in RELATION_EXISTS_CODES:
                 raise
             relation_id, created = self._existing_relation_id(relation.code), False
         RelationLink.objects.get_or_create(
@@ -575,13 +593,14 @@ class Runner:
             defaults={"organization": self.connection.organization, "relation_id": relation_id,
                       "created_by_us": created},
         )
-        self._known_codes.add(relation.code.casefold())
+        self._known_codes[key] = relation_id or 0
         if created:
             log_event(job, "relation_created", message=relation.code)
+        return relation_id or 0
 
     def _forget_relation(self, job: SyncJob) -> bool:
         code = mapping.relation_from_snapshot(self._relation_snapshot(job)).code
-        self._known_codes.discard(code.casefold())
+        self._known_codes.pop(code.casefold(), None)
         deleted, _rows = RelationLink.objects.filter(
             connection=self.connection, administration=self.admin_key, code__iexact=code
         ).delete()

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from connections.clients import get_client
+from connections.clients import client_for
 from connections.crypto import CredentialDecryptError
 from connections.models import Connection
 from connections.services import connection_mark_action_needed
@@ -133,7 +133,7 @@ def _run_claimed(run: PaymentRun, client: EbhClient | None) -> None:
         if not connection.can_sync:
             _fail(run, "CONN", _("The connection with e-Boekhouden.nl is not active."))
             return
-        runner = Runner(connection, client or get_client())
+        runner = Runner(connection, client or client_for(connection))
         outcome = _compare(run, runner)
     except AuthenticationError as exc:
         connection_mark_action_needed(connection=connection, reason=exc.user_message)

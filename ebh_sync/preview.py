@@ -21,6 +21,7 @@ from connections.services import administration_key
 from ebh_sync import mapping
 from ebh_sync.engine import connection_accounts
 from ebh_sync.models import RelationLink, SyncJob
+from eboekhouden import rest
 from eboekhouden.client import MutationData, MutationLine
 from invoicing import extensions, numbering
 from invoicing import services as invoicing_services
@@ -150,12 +151,12 @@ def connection_problems(connection: Connection | None) -> list[Problem]:
 
 def booking_problems(
     mutation: MutationData, *, chart: Mapping[str, str] | None,
-    closed_until: datetime.date | None,
+    closed_until: datetime.date | None, uses_rest: bool = False,
 ) -> list[Problem]:
     """What e-Boekhouden would refuse or change, known without asking it. ``chart``: the
     contra accounts the administration offers, as last fetched (None: not known, the check
     is skipped); ``closed_until``: the date of the last booking refused for a closed
-    period."""
+    period; ``uses_rest``: the connection books over REST (an API token)."""
     problems = _account_problems(mutation, chart)
     if closed_until is not None and mutation.date <= closed_until:
         problems.append(Problem("closed_period", _(
@@ -163,11 +164,32 @@ def booking_problems(
             "(CMUT020). This invoice is dated %(date)s: it will be refused as well unless that "
             "period is opened again."
         ) % {"refused": _date(closed_until), "date": _date(mutation.date)}))
+    if uses_rest:
+        return problems + _rest_problems(mutation)
     if _is_cut(mutation.description):
         problems.append(Problem("description_cut", _(
             "The description is longer than %(max)s characters: e-Boekhouden.nl receives it "
             "shortened."
         ) % {"max": mapping.DESCRIPTION_MAX}))
+    return problems
+
+
+def _rest_problems(mutation: MutationData) -> list[Problem]:
+    """REST books the VAT of each row itself (rounded per row) and takes at most 50
+    characters of description: say so where that changes what this invoice shows."""
+    problems = [
+        Problem("rest_vat_rounding", _(
+            "Over the API token e-Boekhouden.nl computes the VAT of each booking line itself: "
+            "for %(code)s it books %(booked)s VAT where this invoice has %(vat)s."
+        ) % {"code": code, "booked": booked, "vat": vat})
+        for code, (vat, booked) in sorted(rest.vat_differences(mutation.lines).items())
+    ]
+    if len(mutation.description) > rest.DESCRIPTION_LIMIT:
+        problems.append(Problem("rest_description_cut", _(
+            "Over the API token e-Boekhouden.nl takes at most %(max)s characters of "
+            "description: it receives \"%(cut)s\"."
+        ) % {"max": rest.DESCRIPTION_LIMIT,
+             "cut": mutation.description[:rest.DESCRIPTION_LIMIT]}))
     return problems
 
 
@@ -213,7 +235,8 @@ def build_preview(
         mutation = mutation_for(document, connection_accounts(connection), vat_totals, lines)
     except mapping.MappingError as exc:
         return Preview((*problems, Problem("mapping", str(exc))))
-    problems += booking_problems(mutation, chart=chart, closed_until=closed_until)
+    problems += booking_problems(mutation, chart=chart, closed_until=closed_until,
+                                 uses_rest=connection.uses_rest)
     relation = Relation(mutation.relation_code, _party_name(invoice), relation_exists)
     booking = Booking(mutation, relation, bool(expected_number), chart or {},
                       _cost_centre_names(connection))

@@ -35,7 +35,8 @@ from tests.invoicing.factories import line, make_customer, make_sent, make_suppl
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SECRETS = {"username": "boekhouder@example.test", "security_code_1": "a1b2c3d4e5f6a7b8c9d0",
            "security_code_2": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-           "administration_guid": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"}
+           "administration_guid": "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+           "api_token": "ebh-api-token-0123456789abcdef"}
 
 
 @pytest.fixture
@@ -86,9 +87,10 @@ def _build(org, user) -> None:
     services.purchase_invoice_register(organization=org, data=data, attachment=upload, user=user)
     logo = SimpleUploadedFile("logo.png", _png(), content_type="image/png")
     organization_create(name="Logo B.V.", owner=user, logo=logo)
-    codes = {k: v for k, v in SECRETS.items() if k != "administration_guid"}
+    codes = {k: v for k, v in SECRETS.items() if k not in ("administration_guid", "api_token")}
     connection = make_connection(org, **codes)
     connection.set_credential("administration_guid", SECRETS["administration_guid"])
+    connection.set_credential("api_token", SECRETS["api_token"])
     connection.save()
 
 

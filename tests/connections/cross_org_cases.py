@@ -16,6 +16,11 @@ def _security_code(org_a, user_a):
     return "get", reverse("connections:security_code", args=[connection.pk])
 
 
+def _api_token(org_a, user_a):
+    connection = make_connection(org_a, status="action_needed")
+    return "get", reverse("connections:api_token", args=[connection.pk])
+
+
 def _disconnect(org_a, user_a):
     connection = make_connection(org_a)
     return "post", reverse("connections:disconnect", args=[connection.pk])
@@ -24,5 +29,6 @@ def _disconnect(org_a, user_a):
 CASES = {
     "connections:configure": _configure,
     "connections:security_code": _security_code,
+    "connections:api_token": _api_token,
     "connections:disconnect": _disconnect,
 }

@@ -84,6 +84,7 @@ def e2e_stack(django_db_setup, sandbox):
     with Mailbox() as mailbox:
         settings = {
             "EBH_WSDL_URL": sandbox.wsdl_url, "EBH_ENDPOINT_URL": sandbox.endpoint,
+            "EBH_REST_URL": sandbox.rest_url,
             "EBH_CREDENTIAL_KEYS": keys,
             "EBH_CLIENT_CLASS": "connections.clients.ConfiguredSoapClient",
             "EBH_CONNECT_TIMEOUT": 5, "EBH_READ_TIMEOUT": 10,
@@ -95,6 +96,7 @@ def e2e_stack(django_db_setup, sandbox):
             "CELERY_BROKER_URL": _broker_url(),
             "EBH_WSDL_URL": sandbox.wsdl_url,
             "EBH_ENDPOINT_URL": sandbox.endpoint,
+            "EBH_REST_URL": sandbox.rest_url,
             "EBH_CREDENTIAL_KEYS": ",".join(keys),
             "EBH_SYNC_BACKOFF_BASE_SECONDS": "0",
             "EBH_SYNC_LEASE_SECONDS": "10",
