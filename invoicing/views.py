@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
+from accounts.inputs import parse_id
 from accounts.tenancy import get_for_org_or_404
 from invoicing import list_exports, numbering, services
 from invoicing.exchange_rates import ecb_rate
@@ -302,9 +303,9 @@ def _filtered_invoices(request):
     invoices = SalesInvoice.objects.for_organization(request.organization)
     status = request.GET.get("status", "")
     invoices = invoices.with_display_status(status)
-    customer = request.GET.get("customer", "")
-    if customer.isdecimal():
-        invoices = invoices.filter(customer_id=int(customer))
+    customer = parse_id(request.GET.get("customer"))
+    if customer is not None:
+        invoices = invoices.filter(customer_id=customer)
     date_from = _parse_date(request.GET.get("from"))
     date_to = _parse_date(request.GET.get("to"))
     if date_from:
@@ -323,9 +324,8 @@ def _external_rows(request) -> list:
     filters; they have no payment or email state of ours, so a status filter leaves them out."""
     if request.GET.get("status"):
         return []
-    customer = request.GET.get("customer", "")
     return external_invoices(request.organization, {
-        "customer": int(customer) if customer.isdecimal() else None,
+        "customer": parse_id(request.GET.get("customer")),
         "date_from": _parse_date(request.GET.get("from")),
         "date_to": _parse_date(request.GET.get("to")), "query": _search_query(request),
     })
@@ -461,7 +461,7 @@ def _invoice_initial(request, invoice):
                "payment_term_days": organization.payment_term_days,
                "language": organization.default_language}
     customer = Customer.objects.for_organization(organization).filter(
-        pk=request.GET.get("customer") if str(request.GET.get("customer", "")).isdecimal() else 0
+        pk=parse_id(request.GET.get("customer")) or 0
     ).first()
     if customer is not None:
         initial.update(customer=customer, language=customer.language)
@@ -743,9 +743,9 @@ def _filtered_purchases(request):
     status = request.GET.get("status", "")
     if status in PurchaseStatus.values:
         invoices = invoices.filter(status=status)
-    supplier = request.GET.get("supplier", "")
-    if supplier.isdecimal():
-        invoices = invoices.filter(supplier_id=int(supplier))
+    supplier = parse_id(request.GET.get("supplier"))
+    if supplier is not None:
+        invoices = invoices.filter(supplier_id=supplier)
     date_from, date_to = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
     if date_from:
         invoices = invoices.filter(invoice_date__gte=date_from)
