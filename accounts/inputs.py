@@ -6,7 +6,9 @@ the filter instead of failing with a server error."""
 
 from collections.abc import Iterable
 
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+
+from accounts.validators import has_control_characters
 
 BIGINT_MAX = 2**63 - 1
 _MAX_DIGITS = len(str(BIGINT_MAX))
@@ -40,3 +42,12 @@ def local_next(value: str | None) -> str:
     if is_path and url_has_allowed_host_and_scheme(value, allowed_hosts=None):
         return value
     return ""
+
+
+def content_disposition(disposition: str, filename: str) -> str:
+    """The Content-Disposition value for a download named after user data (an invoice number,
+    a supplier's invoice number): control characters, quotes and slashes become "-", so a
+    legacy number such as "2026\\r\\n1" still downloads; non-ASCII goes in filename*."""
+    safe = "".join("-" if has_control_characters(char) or char in '"/\\' else char
+                   for char in filename)
+    return content_disposition_header(disposition == "attachment", safe)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
-from accounts.inputs import parse_id
+from accounts.inputs import content_disposition, parse_id
 from accounts.tenancy import get_for_org_or_404
 from invoicing import list_exports, numbering, services
 from invoicing.exchange_rates import ecb_rate
@@ -600,7 +600,7 @@ def invoice_finalize(request, pk: int):
 
 def _stream_file(fieldfile, content_type: str, filename: str, disposition: str) -> FileResponse:
     response = FileResponse(fieldfile.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(disposition, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
@@ -611,8 +611,7 @@ def invoice_pdf(request, pk: int):
     invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
     if not invoice.pdf:
         raise Http404
-    filename = invoice.number.replace("/", "-").replace('"', "") + ".pdf"
-    return _stream_file(invoice.pdf, "application/pdf", filename, "attachment")
+    return _stream_file(invoice.pdf, "application/pdf", invoice.number + ".pdf", "attachment")
 
 
 @organization_required
@@ -932,7 +931,7 @@ def purchase_attachment(request, pk: int):
     if not invoice.attachment:
         raise Http404
     extension = invoice.attachment.name.rsplit(".", 1)[-1]
-    filename = f"{invoice.supplier_invoice_number}.{extension}".replace('"', "").replace("/", "-")
+    filename = f"{invoice.supplier_invoice_number}.{extension}"
     return _stream_file(invoice.attachment, invoice.attachment_type, filename, "attachment")
 
 

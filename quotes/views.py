@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
-from accounts.inputs import parse_id
+from accounts.inputs import content_disposition, parse_id
 from accounts.tenancy import get_for_org_or_404
 from invoicing.exports import tabular_response
 from invoicing.forms import LineFormSet
@@ -241,10 +241,10 @@ def pdf_response(quote: Quote, disposition: str = "attachment") -> HttpResponse:
         filename = "preview.pdf"
     elif quote.pdf:
         response = FileResponse(quote.pdf.open("rb"), content_type="application/pdf")
-        filename = quote.number.replace("/", "-").replace('"', "") + ".pdf"
+        filename = quote.number + ".pdf"
     else:
         raise Http404
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(disposition, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
