@@ -12,6 +12,7 @@ from django.urls import get_resolver, reverse
 from accounts.models import Organization
 from accounts.single_line import SingleLineMixin, is_single_line
 from accounts.validators import validate_invoice_number_format, validate_single_line
+from invoicing.forms import EmailForm
 from invoicing.models import SalesInvoice
 from tests.invoicing.factories import make_sent
 
@@ -101,8 +102,6 @@ def _choice(field) -> bool:
 
 @pytest.mark.django_db
 def test_textareas_keep_their_line_breaks(org_a, user_a):
-    from invoicing.forms import EmailForm
-
     form = EmailForm(data={"to": "k@example.test", "message": "Beste klant,\r\n\r\nGroet"})
     form.is_valid()
     assert "message" not in form.errors
