@@ -20,13 +20,15 @@ IDS = ["page", "customer", "supplier", "assigned", "organization", "status", "st
        "archived", "unbooked", "kind", "format", "currency", "administration", "next"]
 DATES = ["from", "to", "date", "date_from", "date_to", "week", "day"]
 TEXT = ["q"]
-# One request per URL per value group; across the groups each parameter gets three hostile
-# values (ids: a word with NUL and line breaks, above 64 bits, 5,000 digits, -1 ...).
+# One request per URL per value group; across the groups each id parameter gets three hostile
+# values (above 64 bits; 5,000 digits; a word with NUL and line breaks, "-1" or "1.5"), each
+# date and the search three others.
+MIXED = ["x" + GARBAGE, "-1", "1.5"]
 GET_GROUPS = [
     {**dict.fromkeys(IDS, HUGE), **dict.fromkeys(DATES, "2026-13-45"), "q": "x" * 5000},
     {**dict.fromkeys(IDS, DIGITS), **dict.fromkeys(DATES, GARBAGE), "q": GARBAGE},
-    {**dict.fromkeys(IDS, GARBAGE), **dict.fromkeys(DATES, "-1"), "q": "1.5"},
-    {**dict.fromkeys(IDS, "-1"), **dict.fromkeys(DATES, DIGITS), "q": "2026-13-45"},
+    {**{name: MIXED[i % 3] for i, name in enumerate(IDS)}, **dict.fromkeys(DATES, "-1"),
+     "q": "1.5"},
 ]
 ID_FIELDS = ["organization", "job", "jobs", "ids", "invoices", "customer", "supplier", "product",
              "assigned_to", "position", "next"]
