@@ -4,10 +4,11 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Invitation, Membership, Organization, User
+from accounts.single_line import SingleLineMixin
 from accounts.validators import validate_logo
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(SingleLineMixin, AuthenticationForm):
     # Django's own message names the field "%(username)s", which reads "een juiste
     # e-mailadres" in Dutch; ours says what to do in words that fit.
     error_messages = {
@@ -31,7 +32,7 @@ class LogoField(forms.ImageField):
             validate_logo(value)
 
 
-class SignupForm(forms.Form):
+class SignupForm(SingleLineMixin, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("Email address"), max_length=254)
     password = forms.CharField(
@@ -82,7 +83,7 @@ class StoredFormsMixin:
                 self.cleaned_data[name] = getattr(self.instance, name)
 
 
-class OrganizationForm(StoredFormsMixin, forms.ModelForm):
+class OrganizationForm(StoredFormsMixin, SingleLineMixin, forms.ModelForm):
     logo = LogoField(label=_("Logo"), required=False)
 
     class Meta:
@@ -119,13 +120,13 @@ class OrganizationForm(StoredFormsMixin, forms.ModelForm):
         return cleaned
 
 
-class NewOrganizationForm(forms.ModelForm):
+class NewOrganizationForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name"]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SingleLineMixin, forms.Form):
     email = forms.EmailField(label=_("Email address"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
@@ -145,13 +146,13 @@ class InvitationForm(forms.Form):
         return email
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "language"]
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(SingleLineMixin, forms.Form):
     new_email = forms.EmailField(
         label=_("New email address"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -180,7 +181,7 @@ class EmailChangeForm(forms.Form):
         return password
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(SingleLineMixin, forms.Form):
     full_name = forms.CharField(label=_("Your name"), max_length=150)
     password = forms.CharField(
         label=_("Password"),

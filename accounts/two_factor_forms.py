@@ -1,13 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.single_line import SingleLineMixin
+
 CODE_WIDGET_ATTRS = {
     "autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off",
     "spellcheck": "false", "autofocus": True, "class": "code-input",
 }
 
 
-class AppCodeForm(forms.Form):
+class AppCodeForm(SingleLineMixin, forms.Form):
     """The six digits the authenticator app shows (confirms the set-up)."""
 
     code = forms.RegexField(
@@ -17,7 +19,7 @@ class AppCodeForm(forms.Form):
     )
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(SingleLineMixin, forms.Form):
     """A code from the app, or one of the recovery codes."""
 
     code = forms.CharField(
@@ -27,7 +29,7 @@ class VerifyCodeForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class DisableTwoFactorForm(forms.Form):
+class DisableTwoFactorForm(SingleLineMixin, forms.Form):
     password = forms.CharField(
         label=_("Your password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -49,7 +51,7 @@ class DisableTwoFactorForm(forms.Form):
         return password
 
 
-class OrganizationTwoFactorForm(forms.Form):
+class OrganizationTwoFactorForm(SingleLineMixin, forms.Form):
     require_two_factor = forms.BooleanField(
         label=_("Two-step verification required for all members"), required=False,
         help_text=_("Members without two-step verification are asked to turn it on before "

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -16,6 +15,7 @@ from django_otp import login as otp_login
 
 from accounts import two_factor
 from accounts.decorators import owner_required
+from accounts.inputs import local_next
 from accounts.two_factor_forms import (
     AppCodeForm,
     DisableTwoFactorForm,
@@ -29,15 +29,6 @@ PROFILE_SECTION = "accounts:profile"
 
 def _profile_section():
     return redirect(reverse(PROFILE_SECTION) + "#two-factor")
-
-
-def local_next(value: str | None) -> str:
-    """``next`` only as a path on this site ("" otherwise)."""
-    value = value or ""
-    is_path = value.startswith("/") and not value.startswith(("//", "/\\"))
-    if is_path and url_has_allowed_host_and_scheme(value, allowed_hosts=None):
-        return value
-    return ""
 
 
 def _refusal(result: two_factor.VerifyResult) -> str:

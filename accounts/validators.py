@@ -1,5 +1,6 @@
 import re
 import string
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -11,8 +12,29 @@ _ALLOWED_FIELDS = {"year", "seq"}
 _LOGO_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
+# Line and paragraph separators are category Zl/Zp, not Cc, but break a line all the same.
+_LINE_BREAKING = {"\u2028", "\u2029"}
+
+
+def has_control_characters(value: str) -> bool:
+    """Any control character (Unicode category Cc: \\x00-\\x1f, \\x7f-\\x9f, with tab, CR and
+    LF) or a line/paragraph separator."""
+    return any(unicodedata.category(char) == "Cc" or char in _LINE_BREAKING for char in value)
+
+
+def validate_single_line(value) -> None:
+    """A single-line field: no line breaks, tabs or other control characters. They would end
+    up in e-mail headers, file names and the PDF (a number "2026\\r\\n1" broke its download)."""
+    if isinstance(value, str) and has_control_characters(value):
+        raise ValidationError(
+            _("Use a single line without tabs, line breaks or other control characters."),
+            code="control_characters",
+        )
+
+
 def validate_invoice_number_format(value: str) -> None:
     """The format must contain {seq}, may contain {year}, and must render without error."""
+    validate_single_line(value)
     try:
         parsed = list(string.Formatter().parse(value))
     except ValueError as exc:

@@ -26,6 +26,7 @@ from accounts.forms import (
     ProfileForm,
     SignupForm,
 )
+from accounts.inputs import parse_id
 from accounts.middleware import SESSION_KEY
 from accounts.models import Invitation, Membership
 from accounts.tenancy import get_for_org_or_404
@@ -152,9 +153,10 @@ def organization_create(request):
 @login_required
 @require_POST
 def organization_switch(request):
-    membership = get_object_or_404(
-        Membership, user=request.user, organization_id=request.POST.get("organization")
-    )
+    organization_id = parse_id(request.POST.get("organization"))
+    if organization_id is None:
+        raise Http404
+    membership = get_object_or_404(Membership, user=request.user, organization_id=organization_id)
     request.session[SESSION_KEY] = membership.organization_id
     name = membership.organization.name
     messages.info(request, _("You are now working in %(name)s") % {"name": name})

@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
+from accounts.inputs import local_next, parse_ids
 from accounts.tenancy import get_for_org_or_404
 from ebh_sync import payments, selectors, services
 from ebh_sync.forms import DecideForm, ExportForm
@@ -47,12 +47,8 @@ def retry(request, pk: int):
     job = get_for_org_or_404(request, SyncJob, pk=pk)
     count = services.jobs_retry(organization=request.organization, job_ids=[job.pk])
     _report_retry(request, count)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "ebh_sync:errors"  # never send the user on to another site
-    return redirect(back)
+    # Only a path on this site: never another site, nor a bare word redirect() cannot reverse.
+    return redirect(local_next(request.POST.get("next")) or "ebh_sync:errors")
 
 
 @organization_required
@@ -82,7 +78,7 @@ def decide(request, pk: int):
 @organization_required
 @require_POST
 def retry_bulk(request):
-    ids = [int(value) for value in request.POST.getlist("job") if value.isdecimal()]
+    ids = parse_ids(request.POST.getlist("job"))
     if not ids:
         messages.error(request, _("Select the bookings to retry."))
         return redirect("ebh_sync:errors")

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import StoredFormsMixin
+from accounts.single_line import SingleLineMixin
 from accounts.validators import validate_invoice_number_format
 from invoicing.exchange_rates import ECB, MANUAL, EcbRate, ecb_rate
 from invoicing.models import (
@@ -96,7 +97,7 @@ class TableRowFormSet(forms.BaseFormSet):
             field.widget.attrs.setdefault("aria-label", field.label)
 
 
-class PartyForm(StoredFormsMixin, forms.ModelForm):
+class PartyForm(StoredFormsMixin, SingleLineMixin, forms.ModelForm):
     class Meta:
         fields = ["kind", "name", "contact_person", "address", "postcode", "city", "country",
                   "email", "phone", "kvk_number", "vat_id", "iban", "payment_term_days",
@@ -121,7 +122,7 @@ class SupplierForm(PartyForm):
         fields = [f for f in PartyForm.Meta.fields if f not in ("language", "reverse_charge")]
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = ["description", "unit", "unit_price", "vat_rate", "ledger_account"]
@@ -154,7 +155,7 @@ def manual_note(proposal: EcbRate, date: datetime.date) -> str:
         "note": ecb_note(proposal, date), "rate": number_format(proposal.rate, 6)}
 
 
-class InvoiceForm(forms.ModelForm):
+class InvoiceForm(SingleLineMixin, forms.ModelForm):
     issue_date = BusinessDateField(label=_("Invoice date"))
     delivery_date = BusinessDateField(
         label=_("Delivery date"), required=False,
@@ -267,7 +268,7 @@ def _int_or_zero(value) -> int:
         return 0
 
 
-class LineForm(CostCentreMixin, forms.Form):
+class LineForm(CostCentreMixin, SingleLineMixin, forms.Form):
     product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False,
                                      label=_("Product"))
     description = forms.CharField(label=_("Description"), max_length=MAX_DESCRIPTION,
@@ -339,20 +340,20 @@ PAYMENT_DETAILS_HELP = _("Below your message the email gives the amount, the due
                          "to pay: IBAN and payment reference.")
 
 
-class FinalizeForm(forms.Form):
+class FinalizeForm(SingleLineMixin, forms.Form):
     send_email = forms.BooleanField(label=_("Email the invoice to the customer"), required=False,
                                     initial=True)
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
                               required=False, max_length=4000, help_text=PAYMENT_DETAILS_HELP)
 
 
-class EmailForm(forms.Form):
+class EmailForm(SingleLineMixin, forms.Form):
     to = forms.EmailField(label=_("To"))
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
                               max_length=4000, help_text=PAYMENT_DETAILS_HELP)
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(SingleLineMixin, forms.Form):
     amount = DecimalInput(label=_("Amount"), max_digits=14, decimal_places=2,
                                 min_value=Decimal("0.01"))
     date = BusinessDateField(label=_("Payment date"))
@@ -362,7 +363,7 @@ class PaymentForm(forms.Form):
 OWN_FORMAT = "own"
 
 
-class NumberingForm(forms.Form):
+class NumberingForm(SingleLineMixin, forms.Form):
     """The number format as a choice among examples ("2026-0001"), or one of the user's own;
     without a choice posted the format stays as it is."""
 
@@ -408,7 +409,7 @@ def printed_vat_field_name(rate: str) -> str:
     return f"vat_{rate}"
 
 
-class PurchaseForm(forms.Form):
+class PurchaseForm(SingleLineMixin, forms.Form):
     supplier = forms.ModelChoiceField(queryset=Supplier.objects.none(), label=_("Supplier"))
     supplier_invoice_number = forms.CharField(label=_("Supplier's invoice number"),
                                               max_length=50)
@@ -465,7 +466,7 @@ class PurchaseForm(forms.Form):
         )
 
 
-class PurchaseLineForm(CostCentreMixin, forms.Form):
+class PurchaseLineForm(CostCentreMixin, SingleLineMixin, forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
     ledger_account = forms.CharField(
         label=_("Cost account"), max_length=10, required=False,
@@ -518,7 +519,7 @@ PurchaseLineFormSet = forms.formset_factory(
 )
 
 
-class CreditForm(forms.Form):
+class CreditForm(SingleLineMixin, forms.Form):
     """One quantity field per original line, prefilled with what can still be credited."""
 
     def __init__(self, *args, lines, open_quantities, **kwargs):

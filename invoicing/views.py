@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
+from accounts.inputs import content_disposition, parse_id
 from accounts.tenancy import get_for_org_or_404
 from invoicing import list_exports, numbering, services
 from invoicing.exchange_rates import ecb_rate
@@ -302,9 +303,9 @@ def _filtered_invoices(request):
     invoices = SalesInvoice.objects.for_organization(request.organization)
     status = request.GET.get("status", "")
     invoices = invoices.with_display_status(status)
-    customer = request.GET.get("customer", "")
-    if customer.isdecimal():
-        invoices = invoices.filter(customer_id=int(customer))
+    customer = parse_id(request.GET.get("customer"))
+    if customer is not None:
+        invoices = invoices.filter(customer_id=customer)
     date_from = _parse_date(request.GET.get("from"))
     date_to = _parse_date(request.GET.get("to"))
     if date_from:
@@ -323,9 +324,8 @@ def _external_rows(request) -> list:
     filters; they have no payment or email state of ours, so a status filter leaves them out."""
     if request.GET.get("status"):
         return []
-    customer = request.GET.get("customer", "")
     return external_invoices(request.organization, {
-        "customer": int(customer) if customer.isdecimal() else None,
+        "customer": parse_id(request.GET.get("customer")),
         "date_from": _parse_date(request.GET.get("from")),
         "date_to": _parse_date(request.GET.get("to")), "query": _search_query(request),
     })
@@ -461,7 +461,7 @@ def _invoice_initial(request, invoice):
                "payment_term_days": organization.payment_term_days,
                "language": organization.default_language}
     customer = Customer.objects.for_organization(organization).filter(
-        pk=request.GET.get("customer") if str(request.GET.get("customer", "")).isdecimal() else 0
+        pk=parse_id(request.GET.get("customer")) or 0
     ).first()
     if customer is not None:
         initial.update(customer=customer, language=customer.language)
@@ -600,7 +600,7 @@ def invoice_finalize(request, pk: int):
 
 def _stream_file(fieldfile, content_type: str, filename: str, disposition: str) -> FileResponse:
     response = FileResponse(fieldfile.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(disposition, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
@@ -611,8 +611,7 @@ def invoice_pdf(request, pk: int):
     invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
     if not invoice.pdf:
         raise Http404
-    filename = invoice.number.replace("/", "-").replace('"', "") + ".pdf"
-    return _stream_file(invoice.pdf, "application/pdf", filename, "attachment")
+    return _stream_file(invoice.pdf, "application/pdf", invoice.number + ".pdf", "attachment")
 
 
 @organization_required
@@ -743,9 +742,9 @@ def _filtered_purchases(request):
     status = request.GET.get("status", "")
     if status in PurchaseStatus.values:
         invoices = invoices.filter(status=status)
-    supplier = request.GET.get("supplier", "")
-    if supplier.isdecimal():
-        invoices = invoices.filter(supplier_id=int(supplier))
+    supplier = parse_id(request.GET.get("supplier"))
+    if supplier is not None:
+        invoices = invoices.filter(supplier_id=supplier)
     date_from, date_to = _parse_date(request.GET.get("from")), _parse_date(request.GET.get("to"))
     if date_from:
         invoices = invoices.filter(invoice_date__gte=date_from)
@@ -932,7 +931,7 @@ def purchase_attachment(request, pk: int):
     if not invoice.attachment:
         raise Http404
     extension = invoice.attachment.name.rsplit(".", 1)[-1]
-    filename = f"{invoice.supplier_invoice_number}.{extension}".replace('"', "").replace("/", "-")
+    filename = f"{invoice.supplier_invoice_number}.{extension}"
     return _stream_file(invoice.attachment, invoice.attachment_type, filename, "attachment")
 
 

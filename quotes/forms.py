@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.single_line import SingleLineMixin
 from accounts.validators import validate_invoice_number_format
 from invoicing.forms import BusinessDateField
 from invoicing.models import Customer
 from quotes.models import VALIDITY_DAYS, Quote
 
 
-class QuoteForm(forms.ModelForm):
+class QuoteForm(SingleLineMixin, forms.ModelForm):
     issue_date = BusinessDateField(label=_("Quote date"))
     valid_until = BusinessDateField(label=_("Valid until"), required=False)
 
@@ -35,13 +36,13 @@ class QuoteForm(forms.ModelForm):
         return cleaned
 
 
-class SendForm(forms.Form):
+class SendForm(SingleLineMixin, forms.Form):
     to = forms.EmailField(label=_("To"))
     message = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}),
                               max_length=4000, required=False)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(SingleLineMixin, forms.Form):
     """Accept or decline, with an optional name and remark (the public page and the app)."""
 
     answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
@@ -54,7 +55,7 @@ class AnswerForm(forms.Form):
         return self.cleaned_data["answer"] == "accept"
 
 
-class QuoteNumberingForm(forms.Form):
+class QuoteNumberingForm(SingleLineMixin, forms.Form):
     number_format = forms.CharField(
         label=_("Quote numbers look like"), max_length=40,
         validators=[validate_invoice_number_format],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
+from accounts.inputs import content_disposition, parse_id
 from accounts.tenancy import get_for_org_or_404
 from invoicing.exports import tabular_response
 from invoicing.forms import LineFormSet
@@ -37,9 +38,9 @@ def _filtered(request):
     status = request.GET.get("status", "")
     if status in QuoteStatus.values:
         quotes = quotes.filter(status=status)
-    customer = request.GET.get("customer", "")
-    if customer.isdecimal():
-        quotes = quotes.filter(customer_id=int(customer))
+    customer = parse_id(request.GET.get("customer"))
+    if customer is not None:
+        quotes = quotes.filter(customer_id=customer)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         quotes = quotes.filter(Q(number__icontains=query) | Q(customer__name__icontains=query)
@@ -119,9 +120,8 @@ def _initial(request, quote):
     organization = request.organization
     initial = {"issue_date": timezone.localdate(), "valid_until": default_valid_until(),
                "language": organization.default_language}
-    customer_id = request.GET.get("customer", "")
     customer = Customer.objects.for_organization(organization).filter(
-        pk=int(customer_id) if customer_id.isdecimal() else 0).first()
+        pk=parse_id(request.GET.get("customer")) or 0).first()
     if customer is not None:
         initial.update(customer=customer, language=customer.language)
     return initial
@@ -241,10 +241,10 @@ def pdf_response(quote: Quote, disposition: str = "attachment") -> HttpResponse:
         filename = "preview.pdf"
     elif quote.pdf:
         response = FileResponse(quote.pdf.open("rb"), content_type="application/pdf")
-        filename = quote.number.replace("/", "-").replace('"', "") + ".pdf"
+        filename = quote.number + ".pdf"
     else:
         raise Http404
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(disposition, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response

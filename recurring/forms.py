@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.single_line import SingleLineMixin
 from invoicing.forms import BaseLineFormSet, BusinessDateField, LineForm
 from invoicing.models import MAX_LINES, Customer
 from recurring.models import RecurringTemplate
@@ -15,7 +16,7 @@ def check_placeholders(text: str) -> str:
     return text
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(SingleLineMixin, forms.ModelForm):
     start_date = BusinessDateField(label=_("First invoice date"), help_text=_(
         "The first invoice is dated on this day; the next ones follow from it. Periods "
         "before today are invoiced at once."))

@@ -1,19 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.single_line import SingleLineMixin
 from reminders import letters
 from reminders.models import ReminderSchedule, ReminderStep
 
 TEXT_FIELDS = ("subject_nl", "body_nl", "subject_en", "body_en")
 
 
-class ScheduleForm(forms.ModelForm):
+class ScheduleForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = ReminderSchedule
         fields = ["active", "collection_costs"]
 
 
-class StepForm(forms.ModelForm):
+class StepForm(SingleLineMixin, forms.ModelForm):
     class Meta:
         model = ReminderStep
         fields = ["enabled", "days_after_due", *TEXT_FIELDS]
@@ -45,6 +46,6 @@ StepFormSet = forms.modelformset_factory(ReminderStep, form=StepForm, formset=Ba
                                          extra=0, can_delete=False)
 
 
-class DisputeForm(forms.Form):
+class DisputeForm(SingleLineMixin, forms.Form):
     text = forms.CharField(label=_("What does the customer dispute?"), max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.single_line import SingleLineMixin
 from invoicing.forms import BusinessDateField, DecimalInput, TableRowFormSet
 from invoicing.models import Customer, Product
 from invoicing.vat import VatRate
@@ -21,7 +22,7 @@ def members_of(organization):
         "full_name", "email")
 
 
-class WorkOrderForm(forms.ModelForm):
+class WorkOrderForm(SingleLineMixin, forms.ModelForm):
     planned_date = BusinessDateField(label=_("Planned date"))
     assigned_to = MemberChoiceField(queryset=User.objects.none(), required=False,
                                     label=_("Assigned to"))
@@ -50,7 +51,7 @@ class WorkOrderForm(forms.ModelForm):
         self.fields["planned_date"].error_messages["required"] = _("Enter the planned date.")
 
 
-class WorkOrderLineForm(forms.Form):
+class WorkOrderLineForm(SingleLineMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LineKind.choices, initial=LineKind.HOURS)
     product = forms.ModelChoiceField(queryset=Product.objects.none(), required=False,
                                      label=_("Product"))
@@ -103,7 +104,7 @@ LineFormSet = _line_formset(0)
 LineFormSetWithBlank = _line_formset(1)  # a first, empty row when there are no lines yet
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(SingleLineMixin, forms.Form):
     signed_off_by = forms.CharField(
         label=_("Signed off by"), max_length=150,
         help_text=_("The customer's name, as signed on the work order."),
@@ -111,7 +112,7 @@ class SignOffForm(forms.Form):
     )
 
 
-class WorkOrderFilterForm(forms.Form):
+class WorkOrderFilterForm(SingleLineMixin, forms.Form):
     """The list's filters; invalid values are ignored rather than shown as errors."""
 
     state = forms.ChoiceField(required=False, choices=[("", _("All"))] + WorkOrderState.choices)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required
+from accounts.inputs import parse_id
 from accounts.tenancy import get_for_org_or_404
 from invoicing.extensions import attach_badges
 from invoicing.models import Customer, Product
@@ -65,8 +66,8 @@ def _filtered(organization, filters: dict):
     assigned = filters.get("assigned", "")
     if assigned == "none":
         work_orders = work_orders.filter(assigned_to__isnull=True)
-    elif assigned.isdecimal():
-        work_orders = work_orders.filter(assigned_to_id=int(assigned))
+    elif parse_id(assigned) is not None:
+        work_orders = work_orders.filter(assigned_to_id=parse_id(assigned))
     if "date_from" in filters:
         work_orders = work_orders.filter(planned_date__gte=filters["date_from"])
     if "date_to" in filters:
@@ -105,10 +106,10 @@ def _initial(request, work_order: WorkOrder | None) -> dict:
                "planned_start": datetime.time(8, 0)}
     if request.membership is not None:
         initial["assigned_to"] = request.user.pk
-    customer = request.GET.get("customer", "")
-    if customer.isdecimal():
+    customer = parse_id(request.GET.get("customer"))
+    if customer is not None:
         initial["customer"] = Customer.objects.for_organization(request.organization).filter(
-            pk=int(customer)).first()
+            pk=customer).first()
     return initial
 
 
