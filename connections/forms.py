@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.single_line import SingleLineMixin
 from connections.models import (
     DEFAULT_CREDITOR_ACCOUNT,
     DEFAULT_DEBTOR_ACCOUNT,
@@ -25,7 +26,7 @@ def _secret_input(autocomplete: str = "off") -> forms.PasswordInput:
     return forms.PasswordInput(render_value=False, attrs={"autocomplete": autocomplete})
 
 
-class ConnectForm(forms.Form):
+class ConnectForm(SingleLineMixin, forms.Form):
     username = forms.CharField(
         label=_("Username"), max_length=55,
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
@@ -48,7 +49,7 @@ class ConnectForm(forms.Form):
             self.fields["security_code_2"].widget.render_value = True
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(SingleLineMixin, forms.Form):
     api_token = forms.CharField(
         label=_("API token"), max_length=500, strip=True, widget=_secret_input(),
         help_text=_("Create it in e-Boekhouden.nl under Beheer > Instellingen > Koppelingen > "
@@ -59,7 +60,7 @@ class ApiTokenForm(forms.Form):
         self.add_error("api_token", error.user_message)
 
 
-class SecurityCode1Form(forms.Form):
+class SecurityCode1Form(SingleLineMixin, forms.Form):
     security_code_1 = forms.CharField(
         label=_("New security code 1"), max_length=50, widget=_secret_input(),
         help_text=_("Find it in e-Boekhouden.nl under Beheer > Instellingen > Koppelingen > "
@@ -71,7 +72,7 @@ class SecurityCode1Form(forms.Form):
         self.add_error(field, error.user_message)
 
 
-class AdministrationForm(forms.Form):
+class AdministrationForm(SingleLineMixin, forms.Form):
     """Chosen with GET: the ledger accounts below depend on the administration."""
 
     administration = forms.ChoiceField(label=_("Administration"))
@@ -170,7 +171,7 @@ class LedgerField(forms.ChoiceField):
         super().validate(value)
 
 
-class LedgerForm(forms.Form):
+class LedgerForm(SingleLineMixin, forms.Form):
     """The ledger accounts of one administration (``choices``). What the connection stored
     before is kept where the chart still has it, also after disconnecting and connecting again;
     what the chart lacks is listed in :attr:`warnings`."""
@@ -323,7 +324,7 @@ class LedgerForm(forms.Form):
 EMAIL_FIELDS = ("email_subject", "email_message", "email_from_address")
 
 
-class InvoiceModeForm(forms.Form):
+class InvoiceModeForm(SingleLineMixin, forms.Form):
     """How checked work orders reach e-Boekhouden: booked from our own invoice, or made as an
     invoice in e-Boekhouden's invoicing module (AddFactuur), optionally emailed by it."""
 

@@ -3,10 +3,11 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.single_line import SingleLineMixin
 from invoicing.models import validate_business_date
 
 
-class DecideForm(forms.Form):
+class DecideForm(SingleLineMixin, forms.Form):
     """A booking in doubt: send it now, or record that it is already in e-Boekhouden."""
 
     decision = forms.ChoiceField(choices=[("book", "book"), ("booked", "booked")],
@@ -17,7 +18,7 @@ class DecideForm(forms.Form):
     )
 
 
-class ExportForm(forms.Form):
+class ExportForm(SingleLineMixin, forms.Form):
     """Pick a period; every finalized invoice in it that is not booked yet is exported."""
 
     KIND_CHOICES = [
@@ -60,7 +61,7 @@ class ExportForm(forms.Form):
         return self.cleaned_data["invoices"] if self.cleaned_data.get("picked") else None
 
 
-class ConflictChoiceForm(forms.Form):
+class ConflictChoiceForm(SingleLineMixin, forms.Form):
     """Per relation that changed on both sides: keep the local values or take e-Boekhouden's."""
 
     choice = forms.ChoiceField(
@@ -71,7 +72,7 @@ class ConflictChoiceForm(forms.Form):
     )
 
 
-class ImportSettingsForm(forms.Form):
+class ImportSettingsForm(SingleLineMixin, forms.Form):
     periodic = forms.BooleanField(
         label=_("Import relations and articles from e-Boekhouden.nl every day"), required=False,
     )

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.decorators import owner_required
+from accounts.single_line import SingleLineMixin
 from accounts.tenancy import get_for_org_or_404
 from ebh_sync import reports, services
 from ebh_sync.models import ReconciliationReport
 from invoicing.models import validate_business_date
 
 
-class ReportForm(forms.Form):
+class ReportForm(SingleLineMixin, forms.Form):
     date_from = forms.DateField(
         label=gettext_lazy("From"), validators=[validate_business_date],
         widget=forms.DateInput(attrs={"type": "date"}),
