@@ -54,7 +54,7 @@ services: install
 
 test: install messages services
 	@DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(PY) -m pytest
+		$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install
 	@$(VENV)/bin/ruff check .

@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from config import celery_app
@@ -9,6 +12,22 @@ def pytest_configure(config):
     # Unit tests run tasks in-process; tests that need a real worker start one themselves.
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    _own_redis_database(config)
+
+
+def _own_redis_database(config) -> None:
+    """Under pytest-xdist (``make test`` runs two workers) each worker has a test database of
+    its own (pytest-django) and here a Redis database of its own too: tests clear the cache,
+    and must not clear another worker's. Processes a test starts inherit it."""
+    worker = getattr(config, "workerinput", {}).get("workerid", "")
+    url = os.environ.get("REDIS_URL", "")
+    if not worker or not url:
+        return
+    base, _slash, number = url.rpartition("/")
+    own = f"{base}/{int(number or 0) + int(worker.removeprefix('gw'))}"
+    os.environ["REDIS_URL"] = own
+    settings.REDIS_URL = own
+    settings.CACHES["default"]["LOCATION"] = own
 
 
 @pytest.fixture(autouse=True)

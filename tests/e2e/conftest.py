@@ -45,6 +45,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            # Under pytest-xdist the browser scenarios share one worker (and so one stack of
+            # Celery worker, sandbox and mail server) while the other runs the rest.
+            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def _broker_url() -> str:
