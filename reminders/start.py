@@ -1,5 +1,5 @@
-"""The start page's step for reminders: switched off (an organization that existed before
-reminders arrived, or an owner who turned them off) asks to be switched on."""
+"""The start page's step for reminders, shown only while they are switched off (an
+organization that existed before reminders arrived, or an owner who turned them off)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from reminders.models import ReminderSchedule
 
 
 def start_items(organization) -> list[StartItem]:
-    active = ReminderSchedule.objects.filter(organization=organization).values_list(
-        "active", flat=True).first()
+    if not ReminderSchedule.objects.filter(organization=organization, active=False).exists():
+        return []
     return [StartItem("step", _("Switch on payment reminders"), reverse("reminders:schedule"),
-                      _("Set up"), done=active is not False)]
+                      _("Set up"))]

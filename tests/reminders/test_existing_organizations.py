@@ -32,7 +32,8 @@ def test_an_existing_organization_gets_the_default_steps_switched_off(
 
 
 @pytest.mark.django_db
-def test_a_new_organization_has_them_on_and_the_step_done(org_a, user_a):
+def test_a_new_organization_has_them_on_and_no_step_to_take(org_a, user_a):
+    assert start_items(org_a) == []
     services.schedule_get(organization=org_a)
     assert ReminderSchedule.objects.get(organization=org_a).active
-    assert start_items(org_a)[0].done
+    assert start_items(org_a) == []
