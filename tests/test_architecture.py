@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# The source scans and the catalog extraction share one xdist worker: makemessages writes
+# each template's extract as "<template>.py" beside it for a moment, which a scan for *.py
+# files on the other worker would read.
+pytestmark = pytest.mark.xdist_group("source-tree")
 APPS = {"accounts", "backups", "config", "connections", "ebh_sync", "invoicing", "workorders",
         "quotes", "recurring", "reminders"}
 PRODUCT = sorted(APPS | {"eboekhouden"})

@@ -6,8 +6,13 @@ import sys
 from pathlib import Path
 
 import polib
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The source scans and the catalog extraction share one xdist worker: makemessages writes
+# each template's extract as "<template>.py" beside it for a moment, which a scan for *.py
+# files on the other worker would read.
+pytestmark = pytest.mark.xdist_group("source-tree")
 CATALOG = ROOT / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
 

@@ -5,7 +5,13 @@ checks against."""
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+# The source scans and the catalog extraction share one xdist worker: makemessages writes
+# each template's extract as "<template>.py" beside it for a moment, which a scan for *.py
+# files on the other worker would read.
+pytestmark = pytest.mark.xdist_group("source-tree")
 SKIPPED = {".venv", "node_modules", "var", ".git"}
 
 

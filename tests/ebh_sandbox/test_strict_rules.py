@@ -370,6 +370,7 @@ def test_every_other_code_is_in_the_manual() -> None:
     assert set(errors.ERRORS) - SANDBOX_OWN <= listed | ranges
 
 
+@pytest.mark.xdist_group("source-tree")  # with the catalog extraction: see tests/test_i18n.py
 def test_no_product_code_depends_on_a_sandbox_own_code() -> None:
     pattern = re.compile("|".join(re.escape(code) + r"\b" for code in SANDBOX_OWN))
     skipped = {"tests", "ebh_sandbox", "node_modules", "var"}
