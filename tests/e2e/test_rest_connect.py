@@ -8,6 +8,7 @@ from connections.models import Connection
 from tests.e2e.flows import (
     booked_badge,
     business_with_customer,
+    connect_with_services,
     connection_status,
     exact,
     finalize_draft,
@@ -63,3 +64,25 @@ def test_connect_with_token_revoke_and_enter_a_new_one(page, shot, stack, sandbo
     reload_until(page, lambda: booked_badge(page))
     assert sandbox.bookings_per_invoice(account["administrations"][0])[
         type(second).objects.get(pk=second.pk).number] == 1
+
+
+def test_switch_a_connection_with_security_codes_to_an_api_token(page, shot, stack, sandbox):
+    """A connection that booked over SOAP moves to REST for the same administration: nothing
+    is booked again, the relation made over SOAP serves the REST booking."""
+    _user, organization, customer = business_with_customer(page)
+    account = connect_with_services(organization, sandbox)
+    finalize_draft(page, make_draft(organization, customer=customer), email=False)
+    reload_until(page, lambda: booked_badge(page))
+
+    open_connections(page)
+    page.get_by_role("link", name="Overstappen op API-token").click()
+    shot(page, "switch")
+    submit_token(page, account["api_token"])
+    expect(connection_status(page)).to_have_text("Verbonden")
+    assert Connection.objects.get(organization=organization).uses_rest
+
+    finalize_draft(page, make_draft(organization, customer=customer), email=False)
+    reload_until(page, lambda: booked_badge(page))
+    booked = sandbox.mutations(account["security_code_2"])
+    assert [m["transport"] for m in booked] == ["SOAP", "REST"]  # the first is not sent again
+    assert len(sandbox.relations(account["security_code_2"])) == 1
