@@ -47,7 +47,7 @@ BROKER_DB = 12
 POLL_S = 0.2
 BEAT_S = 30.0  # the sweeper's schedule in CELERY_BEAT_SCHEDULE; the bench plays beat
 ISSUE_DATE = datetime.date(2026, 3, 2)
-FIGURES = ["booked", "duplicates", "missing", "soap_calls", "calls_per_invoice", "wall_s",
+FIGURES = ["booked", "duplicates", "missing", "calls", "calls_per_invoice", "wall_s",
            "floor_s", "parallel_connections"]
 
 
@@ -69,6 +69,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=5, help="slots per worker")
     parser.add_argument("--pool", default="threads", choices=["threads", "prefork"])
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per timed phase")
+    parser.add_argument("--transport", default="soap", choices=["soap", "rest"],
+                        help="how the organizations connect: security codes or an API token")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--keep-db", action="store_true", help=f"keep database {DB_NAME}")
     args = parser.parse_args(argv)
@@ -145,6 +147,7 @@ def process_env(sandbox, credential_key: str, media_root: Path) -> dict[str, str
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "EBH_WSDL_URL": sandbox.wsdl_url,
         "EBH_ENDPOINT_URL": sandbox.endpoint,
+        "EBH_REST_URL": sandbox.rest_url,
         "EBH_CREDENTIAL_KEYS": credential_key,
         "EBH_CLIENT_CLASS": "connections.clients.ConfiguredSoapClient",
         "MEDIA_ROOT": str(media_root),
@@ -254,7 +257,7 @@ class Tenant:
     numbers: list[str] = field(default_factory=list)
 
 
-def build_tenant(index: int, sandbox, customers: int) -> Tenant:
+def build_tenant(index: int, sandbox, customers: int, transport: str) -> Tenant:
     from accounts.models import Membership, Organization, User
     from connections import services as connections
 
@@ -266,10 +269,7 @@ def build_tenant(index: int, sandbox, customers: int) -> Tenant:
     )
     Membership.objects.create(user=user, organization=organization, role="owner")
     account = sandbox.add_account(f"bench-sync-{index}")
-    connection = connections.connection_connect(
-        organization=organization, username=account["username"],
-        security_code_1=account["security_code_1"], security_code_2=account["security_code_2"],
-    )
+    connection = _connect(connections, organization, account, transport)
     choices = connections.connection_load_choices(connection=connection)
     connection = connections.connection_configure(
         connection=connection, choices=choices, debtor_account="1300", creditor_account="1600",
@@ -278,6 +278,16 @@ def build_tenant(index: int, sandbox, customers: int) -> Tenant:
     tenant = Tenant(organization, user, connection, account["administrations"][0])
     tenant.customers = [_customer(organization, index, n) for n in range(customers)]
     return tenant
+
+
+def _connect(connections, organization, account: dict, transport: str):
+    if transport == "rest":
+        return connections.connection_connect_token(organization=organization,
+                                                    api_token=account["api_token"])
+    return connections.connection_connect(
+        organization=organization, username=account["username"],
+        security_code_1=account["security_code_1"], security_code_2=account["security_code_2"],
+    )
 
 
 def _customer(organization, org_index: int, n: int):
@@ -458,7 +468,7 @@ def figures(*, invoices: int, booked: int, oracle_result: tuple[int, int], stats
         "booked": booked,
         "duplicates": oracle_result[0],
         "missing": oracle_result[1],
-        "soap_calls": calls,
+        "calls": calls,
         "calls_per_invoice": round(calls / invoices, 3),
         "wall_s": round(wall_s, 3),
         "floor_s": round(calls * latency_ms / 1000 / parallel, 3),
@@ -539,24 +549,26 @@ def naive_work(tenant: Tenant) -> list[tuple[Any, Any]]:
     ]
 
 
-def prepare_naive(sandbox, tenants: list[Tenant]) -> list[NaiveOrg]:
-    from eboekhouden.client import Credentials
+def prepare_naive(sandbox, tenants: list[Tenant], transport: str) -> list[NaiveOrg]:
+    from eboekhouden.client import ApiToken, Credentials
 
     orgs = []
     for index, tenant in enumerate(tenants):
         account = sandbox.add_account(f"bench-naive-{index}")
-        credentials = Credentials(account["username"], account["security_code_1"],
-                                  account["security_code_2"])
+        credentials = ApiToken(account["api_token"]) if transport == "rest" else Credentials(
+            account["username"], account["security_code_1"], account["security_code_2"])
         orgs.append(NaiveOrg(credentials, account["administrations"][0], naive_work(tenant)))
     return orgs
 
 
 def naive_book(org: NaiveOrg) -> None:
     """Per invoice a session of its own, and the relation looked up every time."""
-    from connections.clients import ConfiguredSoapClient
-    from eboekhouden.client import EbhError
+    from connections.clients import ConfiguredRestClient, ConfiguredSoapClient
+    from eboekhouden.client import ApiToken, EbhError
 
-    client = ConfiguredSoapClient()  # one per thread: a zeep service is not shared between threads
+    # One client per thread (a zeep service is not shared between threads).
+    rest = isinstance(org.credentials, ApiToken)
+    client = ConfiguredRestClient() if rest else ConfiguredSoapClient()
     for relation, mutation in org.work:
         try:
             with client.session(org.credentials) as session:
@@ -569,7 +581,7 @@ def naive_book(org: NaiveOrg) -> None:
 
 
 def run_baseline(args: argparse.Namespace, sandbox, tenants: list[Tenant]) -> dict[str, Any]:
-    orgs = prepare_naive(sandbox, tenants)
+    orgs = prepare_naive(sandbox, tenants, args.transport)
     restart_counters(sandbox, args.latency_ms)
     threads = [threading.Thread(target=naive_book, args=(org,), daemon=True) for org in orgs]
     load_before = load_average()
@@ -601,7 +613,8 @@ def run_baseline(args: argparse.Namespace, sandbox, tenants: list[Tenant]) -> di
 
 def build(args: argparse.Namespace, sandbox) -> tuple[list[Tenant], float]:
     started = time.perf_counter()
-    tenants = [build_tenant(index, sandbox, args.customers) for index in range(args.orgs)]
+    tenants = [build_tenant(index, sandbox, args.customers, args.transport)
+               for index in range(args.orgs)]
     drafts = make_drafts(tenants, args.invoices)
     print(f"built {args.orgs} organizations, {args.invoices} drafts in "
           f"{time.perf_counter() - started:.1f} s; finalizing (renders every PDF) ...", flush=True)
@@ -610,7 +623,8 @@ def build(args: argparse.Namespace, sandbox) -> tuple[list[Tenant], float]:
 
 def report(result: dict[str, Any]) -> None:
     baseline = result["baseline"]
-    print(f"\n{result['invoices']} invoices, {result['orgs']} organizations, "
+    print(f"\n{result['invoices']} invoices, {result['orgs']} organizations over "
+          f"{result['transport'].upper()}, "
           f"{result['latency_ms']:g} ms latency; finalize {result['finalize_s']:.1f} s "
           f"(not counted), worker start {result['startup_s']:.1f} s (not counted)")
     print(f"{'':22}{'sync':>12}{'naive':>12}")
@@ -637,6 +651,7 @@ def measure(args: argparse.Namespace, sandbox, env: dict[str, str], tmp: Path,
     tenants, finalize_s = build(args, sandbox)
     print(f"finalized in {finalize_s:.1f} s; starting {args.workers} workers ...", flush=True)
     result: dict[str, Any] = {"invoices": args.invoices, "orgs": args.orgs,
+                              "transport": args.transport,
                               "latency_ms": args.latency_ms, "finalize_s": round(finalize_s, 3)}
     result.update(run_sync(args, sandbox, tenants, env, tmp, workers))
     print(f"sync done in {result['wall_s']:.1f} s; naive baseline ...", flush=True)
