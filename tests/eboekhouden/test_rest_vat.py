@@ -109,8 +109,8 @@ def test_both_transports_book_the_invoice_vat_unless_the_preview_says_otherwise(
     lines, invoice_vat = [], {}
     for vat_code, nets in rates:
         total = sum(nets, Decimal(0))
-        invoice_vat[vat_code] = (total * RATES[vat_code] / 100).quantize(
-            CENT, rounding=ROUND_HALF_UP)
+        exact_vat = total * RATES[vat_code] / 100
+        invoice_vat[vat_code] = exact_vat.quantize(CENT, rounding=ROUND_HALF_UP)
         vats = apportion([net * RATES[vat_code] / 100 for net in nets], invoice_vat[vat_code])
         accounts = ("8000", "8010", "8100")
         lines += [_line(str(net), str(vat), vat_code, accounts[i])
