@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "connections",
     "ebh_sync",
     "backups",
+    "einvoice",
 ]
 
 MIDDLEWARE = [
