@@ -52,6 +52,7 @@ from invoicing.money import (
 )
 from invoicing.pdf import render_invoice_pdf
 from invoicing.snapshots import legal_texts, seller_snapshot
+from invoicing.tasks import send_invoice_email
 from invoicing.templatetags.invoicing_tags import money
 from invoicing.uploads import validate_attachment
 from invoicing.vat import PurchaseVatRate, purchase_rate, sales_rate
@@ -381,8 +382,6 @@ def payment_instructions(invoice: SalesInvoice) -> str:
 @transaction.atomic
 def email_queue(*, invoice: SalesInvoice, to: str, message: str, user) -> EmailLog:
     """Write the email's log row, then publish the task that sends it (after commit)."""
-    from invoicing.tasks import send_invoice_email
-
     if invoice.is_draft or not invoice.pdf:
         raise InvoicingError(_("Only a finalized invoice can be emailed."))
     subject, body = _email_subject_and_body(invoice, message or default_email_message(invoice))
