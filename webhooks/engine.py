@@ -18,7 +18,7 @@ from connections import crypto
 from webhooks import signing, transport
 from webhooks.models import Attempt, Delivery, Endpoint
 
-SECRET_FIELD = "webhook_secret"
+SECRET_FIELD = "webhook_secret"  # noqa: S105 (the name the ciphertext is bound to)
 USER_AGENT = "Facturen-Webhooks/1"
 
 

@@ -9,9 +9,9 @@ import json
 import pytest
 from django.db import transaction
 
+from tests.webhooks.conftest import make_endpoint
 from webhooks import engine, services, tasks
 from webhooks.models import Delivery
-from tests.webhooks.conftest import make_endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -73,11 +73,11 @@ def test_the_row_exists_before_the_task_and_a_rollback_leaves_none(org_a, receiv
     assert Delivery.objects.get(pk=delivery.pk).state == Delivery.State.PENDING
     assert len(published) == 1 and receiver.requests == []
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.event_emit(organization_id=org_a.pk, event="invoice.paid",
-                                data=lambda: EVENT_DATA)
-            raise RuntimeError("the event's own transaction fails")
+    with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
+          transaction.atomic()):
+        services.event_emit(organization_id=org_a.pk, event="invoice.paid",
+                            data=lambda: EVENT_DATA)
+        raise RuntimeError("the event's own transaction fails")
     assert Delivery.objects.count() == 1 and receiver.requests == []
 
 
