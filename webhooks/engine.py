@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from connections import crypto
 from webhooks import signing, transport
@@ -44,6 +45,7 @@ def _claim(delivery_id: int, now: datetime.datetime) -> Delivery | None:
     return Delivery.objects.select_related("endpoint").get(pk=delivery_id)
 
 
+@sensitive_variables("secret")
 def _headers(delivery: Delivery, secret: str, now: datetime.datetime) -> dict[str, str]:
     body = delivery.body.encode()
     return {
@@ -53,6 +55,7 @@ def _headers(delivery: Delivery, secret: str, now: datetime.datetime) -> dict[st
     }
 
 
+@sensitive_variables("secret")
 def _send(delivery: Delivery, now: datetime.datetime) -> transport.Answer:
     endpoint = delivery.endpoint
     if not endpoint.active:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organization
 from connections import crypto
@@ -88,6 +89,7 @@ def endpoint_secret(*, endpoint: Endpoint) -> str:
     return engine.endpoint_secret(endpoint)
 
 
+@sensitive_variables("secret")
 def _encrypted(organization: Organization, secret: str) -> str:
     return crypto.encrypt(secret, organization_id=organization.pk, field=engine.SECRET_FIELD)
 

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import secrets
 
+from django.views.decorators.debug import sensitive_variables
+
 SIGNATURE_HEADER = "X-Facturen-Signature"
 DELIVERY_HEADER = "X-Facturen-Delivery"
 EVENT_HEADER = "X-Facturen-Event"
@@ -16,10 +18,12 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
+@sensitive_variables("secret")
 def digest(secret: str, timestamp: int, body: bytes) -> str:
     message = str(timestamp).encode() + b"." + body
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+@sensitive_variables("secret")
 def signature_header(secret: str, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={digest(secret, timestamp, body)}"

@@ -6,6 +6,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
@@ -72,6 +73,7 @@ def _deliveries(endpoint: Endpoint) -> list[Delivery]:
     return list(endpoint.deliveries.prefetch_related(attempts)[:DELIVERIES_SHOWN])
 
 
+@sensitive_variables("secret")
 def _detail(request, endpoint: Endpoint, secret: str = ""):
     return render(request, "webhooks/endpoint_detail.html", {
         "settings_section": "webhooks", "endpoint": endpoint, "secret": secret,
@@ -81,6 +83,7 @@ def _detail(request, endpoint: Endpoint, secret: str = ""):
 
 @never_cache
 @organization_required
+@sensitive_variables("secret")
 def endpoint_detail(request, pk: int):
     endpoint = get_for_org_or_404(request, Endpoint, pk=pk)
     reveal = request.session.get(REVEAL_KEY) == endpoint.pk and request.membership.is_owner

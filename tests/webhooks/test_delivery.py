@@ -2,9 +2,13 @@
 redirects not followed, answers read only up to a cap, lost tasks picked up by the sweeper."""
 
 import datetime
+import io
 import json
+import logging
 
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import transaction
 
 from tests.webhooks.conftest import make_endpoint
@@ -203,3 +207,28 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_sent_again(
     assert tasks.sweep_deliveries_task() == 0  # recovered, due now, within the grace period
     assert engine.deliver(delivery.pk).state == Delivery.State.DELIVERED
     assert len(receiver.requests) == 1
+
+
+def test_the_secret_reaches_no_log_and_no_message(org_a, receiver, caplog,
+                                                  django_capture_on_commit_callbacks):
+    endpoint = make_endpoint(org_a, receiver.url)
+    secret = services.endpoint_secret(endpoint=endpoint)
+    with caplog.at_level(logging.DEBUG):
+        [delivery] = emit(org_a, django_capture_on_commit_callbacks)
+    assert "deliver_task" in caplog.text  # the worker's log lines were captured
+    assert secret not in caplog.text
+    assert secret not in delivery.body and secret not in str(receiver.requests[0].headers)
+    assert secret not in endpoint.secret_encrypted
+
+
+def test_secrets_follow_a_key_rotation(org_a, receiver, settings, credential_keys,
+                                       django_capture_on_commit_callbacks):
+    endpoint = make_endpoint(org_a, receiver.url)
+    secret = services.endpoint_secret(endpoint=endpoint)
+    settings.EBH_CREDENTIAL_KEYS = [Fernet.generate_key().decode(), *credential_keys]
+    call_command("rotate_webhook_secrets", stdout=io.StringIO())
+    settings.EBH_CREDENTIAL_KEYS = settings.EBH_CREDENTIAL_KEYS[:1]  # the old key retired
+    endpoint.refresh_from_db()
+    assert services.endpoint_secret(endpoint=endpoint) == secret
+    emit(org_a, django_capture_on_commit_callbacks)
+    assert signature_valid(receiver.requests[0], secret)
