@@ -195,11 +195,20 @@ def mark_retry(job: SyncJob, error: EbhError, *, in_doubt: bool) -> None:
     log_event(job, "retry", error.code or "", message)
 
 
+@transaction.atomic
 def pause_connection_jobs(connection_id: int, reason: str) -> int:
+    """The credentials were refused: the waiting bookings need the user (booking.failed)."""
     active = [SyncJob.State.PENDING, SyncJob.State.SENDING]
-    return SyncJob.objects.filter(connection_id=connection_id, state__in=active).update(
+    jobs = list(SyncJob.objects.select_for_update(of=("self",))
+                .filter(connection_id=connection_id, state__in=active)
+                .select_related("sales_invoice"))
+    SyncJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
         state=SyncJob.State.PAUSED, last_error=reason[:500], updated_at=timezone.now()
     )
+    for job in jobs:
+        job.state, job.last_error = SyncJob.State.PAUSED, reason[:500]
+        signals.booking_failed.send(sender=SyncJob, job=job)
+    return len(jobs)
 
 
 def connection_accounts(connection: Connection) -> mapping.Accounts:

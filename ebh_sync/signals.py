@@ -7,6 +7,6 @@ from django.dispatch import Signal
 # ambiguous failure, or marked as booked by the user (argument: job).
 booking_booked = Signal()
 
-# A booking failed for good (refused, or retries used up) or waits for a person's decision
-# (argument: job).
+# A booking failed for good (refused, or retries used up), waits for a person's decision, or
+# was paused because e-Boekhouden refused the credentials (argument: job).
 booking_failed = Signal()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from connections import services as connection_services
 from ebh_sync.engine import drain_connection
 from ebh_sync.models import PaymentRun, SyncJob
 from ebh_sync.services import job_mark_booked, payments_start
@@ -111,6 +112,24 @@ def test_a_refused_booking_fires_booking_failed_with_the_reason(
     assert (booking["state"], booking["error_code"], booking["mutation_number"]) == (
         "failed", "CMUT031", None)
     assert booking["error"] == "Omschrijving is langer dan 200 tekens"
+
+
+def test_refused_credentials_fire_booking_failed_then_booked_once_fixed(
+        linked, org_a, user_a, receiver, django_capture_on_commit_callbacks):
+    make_endpoint(org_a, receiver.url, events=["booking.booked", "booking.failed"])
+    invoice = invoicing.invoice_finalize(invoice=make_draft(org_a), send_email=False, user=user_a)
+    new_code = linked.sandbox.change_password(linked.account["username"])
+    with django_capture_on_commit_callbacks(execute=True):
+        drain_connection(linked.connection.pk)
+    [paused] = events(receiver)
+    assert (paused["event"], paused["data"]["booking"]["state"]) == ("booking.failed", "paused")
+    assert paused["data"]["booking"]["error"]
+    assert paused["data"]["invoice"]["number"] == invoice.number
+
+    with django_capture_on_commit_callbacks(execute=True):
+        connection_services.connection_update_security_code_1(
+            connection=linked.connection, security_code_1=new_code)
+    assert [event["event"] for event in events(receiver)] == ["booking.failed", "booking.booked"]
 
 
 def test_a_decision_by_hand_fires_booking_booked(linked, org_a, user_a, receiver,
