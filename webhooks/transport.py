@@ -17,6 +17,7 @@ class Answer:
     status_code: int | None = None
     excerpt: str = ""
     error: str = ""
+    unreachable: bool = False  # no connection at all: the next address may take it
 
     @property
     def ok(self) -> bool:
@@ -54,17 +55,29 @@ def _read(response) -> str:
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> Answer:
+    """POST to the first of the approved addresses that takes a connection."""
     try:
         parts, allowed = addresses.allowed_addresses(url)
     except addresses.UnsafeAddress as refused:
         return Answer(error=str(refused))
-    pool = _pool(parts, allowed[0])
+    answer = Answer()
+    for address in allowed:
+        answer = _post_to(parts, address, body, headers)
+        if not answer.unreachable:
+            break
+    return answer
+
+
+def _post_to(parts: SplitResult, address: str, body: bytes, headers: dict[str, str]) -> Answer:
+    pool = _pool(parts, address)
     try:
         response = pool.urlopen(
             "POST", _target(parts), body=body, headers={**headers, "Host": _host_header(parts)},
             redirect=False, retries=False, preload_content=False, assert_same_host=False,
         )
         return Answer(status_code=response.status, excerpt=_read(response))
+    except urllib3.exceptions.NewConnectionError as error:
+        return Answer(error=_describe(error), unreachable=True)
     except urllib3.exceptions.HTTPError as error:
         return Answer(error=_describe(error))
     finally:

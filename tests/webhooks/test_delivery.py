@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.db import transaction
 
+from config import celery_app
 from tests.webhooks.conftest import make_endpoint
 from tests.webhooks.receiver import signature_valid
 from webhooks import engine, services, tasks
@@ -232,3 +233,9 @@ def test_secrets_follow_a_key_rotation(org_a, receiver, settings, credential_key
     assert services.endpoint_secret(endpoint=endpoint) == secret
     emit(org_a, django_capture_on_commit_callbacks)
     assert signature_valid(receiver.requests[0], secret)
+
+
+def test_beat_runs_the_sweeper_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["webhooks-sweep"]
+    assert entry["task"] == tasks.sweep_deliveries_task.name and entry["schedule"] == 60.0
+    assert entry["task"] in celery_app.tasks
