@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ebh_sync",
     "backups",
     "einvoice",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -350,6 +351,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "quotes-expire": {
         "task": "quotes.tasks.expire_quotes_task", "schedule": crontab(hour=0, minute=5),
     },
+    # Webhooks (webhooks/): deliveries whose task was lost or whose worker died.
+    "webhooks-sweep": {"task": "webhooks.tasks.sweep_deliveries_task", "schedule": 60.0},
     # Recurring invoices: each due period once (a missed run catches up at the next).
     "recurring-generate": {
         "task": "recurring.tasks.generate_due_invoices_task", "schedule": crontab(minute=5),
@@ -432,6 +435,22 @@ if HTTPS and not EBH_CREDENTIAL_KEYS:
 # "Foutmeldingen (N)" on the connections page: dotted path of a function
 # (organization) -> (url, count) provided by the sync, or None to hide the link.
 CONNECTIONS_SYNC_ERRORS: str | None = "ebh_sync.selectors.error_link"
+
+# --- Webhooks (webhooks/) ---
+# Production calls only https URLs on the public internet; tests and `make run` may call a
+# receiver on this machine (webhooks/addresses.py checks at save and again at every send).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", not HTTPS)
+WEBHOOKS_REQUIRE_HTTPS = env_bool("WEBHOOKS_REQUIRE_HTTPS", HTTPS)
+WEBHOOKS_CONNECT_TIMEOUT = env_int("WEBHOOKS_CONNECT_TIMEOUT", 3)  # seconds
+WEBHOOKS_READ_TIMEOUT = env_int("WEBHOOKS_READ_TIMEOUT", 5)  # seconds, per read
+WEBHOOKS_RESPONSE_READ_BYTES = env_int("WEBHOOKS_RESPONSE_READ_BYTES", 1024)
+# Retries: base * 2^(n-1) seconds after the n-th failure, at most the cap, for a day.
+WEBHOOKS_BACKOFF_BASE_SECONDS = env_int("WEBHOOKS_BACKOFF_BASE_SECONDS", 60)
+WEBHOOKS_BACKOFF_MAX_SECONDS = env_int("WEBHOOKS_BACKOFF_MAX_SECONDS", 3 * 3600)
+WEBHOOKS_RETRY_WINDOW_SECONDS = env_int("WEBHOOKS_RETRY_WINDOW_SECONDS", 24 * 3600)
+WEBHOOKS_LEASE_SECONDS = env_int("WEBHOOKS_LEASE_SECONDS", 60)
+WEBHOOKS_SWEEP_GRACE_SECONDS = env_int("WEBHOOKS_SWEEP_GRACE_SECONDS", 60)
+WEBHOOKS_KEEP_DAYS = env_int("WEBHOOKS_KEEP_DAYS", 30)
 
 # --- e-Boekhouden sync (ebh_sync/) ---
 EBH_SYNC_LEASE_SECONDS = env_int("EBH_SYNC_LEASE_SECONDS", 120)

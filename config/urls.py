@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("workorders.urls")),
     path("", include("connections.urls")),
     path("", include("ebh_sync.urls")),
+    path("settings/webhooks/", include("webhooks.urls")),
     path("quotes/", include("quotes.urls")), path("q/", include("quotes.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", HealthCheckView.as_view(checks=health.FULL), name="health"),

@@ -45,7 +45,7 @@ from connections.services import (
     session_credentials,
     uses_sub_session,
 )
-from ebh_sync import mapping
+from ebh_sync import mapping, signals
 from ebh_sync.models import ArticleLink, RelationLink, SyncEvent, SyncJob, SyncLease
 from eboekhouden.client import (
     BOOKING_DATES,
@@ -120,6 +120,7 @@ def _update(job: SyncJob, *, allow_cancelled: bool = False, **fields) -> bool:
     return changed
 
 
+@transaction.atomic
 def mark_booked(job: SyncJob, number: int, *, how: str = "booked") -> None:
     # The service's word is the truth, whatever happened to the job meanwhile.
     _update(
@@ -127,6 +128,7 @@ def mark_booked(job: SyncJob, number: int, *, how: str = "booked") -> None:
         in_doubt=False, booked_at=timezone.now(), last_error_code="", last_error="",
     )
     log_event(job, how, message=f"Mutatienummer {number}")
+    signals.booking_booked.send(sender=SyncJob, job=job)
 
 
 @transaction.atomic
@@ -142,17 +144,30 @@ def mark_invoice_created(job: SyncJob, number: str, *, how: str = "booked",
     workorders.work_order_invoice_externally_created(work_order=job.work_order,
                                                      invoice_number=number)
     log_event(job, how, message=f"Factuurnummer {number}")
+    signals.booking_booked.send(sender=SyncJob, job=job)
 
 
+@transaction.atomic
 def mark_failed(job: SyncJob, code: str, message: str) -> None:
-    _update(job, state=SyncJob.State.FAILED, last_error_code=code[:20], last_error=message[:500])
+    failed = _update(job, state=SyncJob.State.FAILED, last_error_code=code[:20],
+                     last_error=message[:500])
     log_event(job, "failed", code, message)
+    if failed:  # not when a disconnect cancelled the job meanwhile
+        signals.booking_failed.send(sender=SyncJob, job=job)
     # Bookings that used to go through stopped: tell the owners (at most daily). A first
     # booking that fails is the set-up, which the user is looking at anyway.
     booked = SyncJob.objects.filter(connection_id=job.connection_id, state=SyncJob.State.BOOKED)
     if booked.exists():
         owners_notify(organization=job.organization, cause=OwnerNotice.Cause.FAILING,
                       path=reverse("ebh_sync:errors"))
+
+
+@transaction.atomic
+def mark_doubt(job: SyncJob, message: str) -> None:
+    """Left for a person to decide: booking.failed tells the organization's systems too."""
+    _update(job, state=SyncJob.State.DOUBT, last_error_code="DOUBT", last_error=message)
+    log_event(job, "doubt", "DOUBT", message)
+    signals.booking_failed.send(sender=SyncJob, job=job)
 
 
 def backoff_delay(attempts: int) -> datetime.timedelta:
@@ -180,11 +195,20 @@ def mark_retry(job: SyncJob, error: EbhError, *, in_doubt: bool) -> None:
     log_event(job, "retry", error.code or "", message)
 
 
+@transaction.atomic
 def pause_connection_jobs(connection_id: int, reason: str) -> int:
+    """The credentials were refused: the waiting bookings need the user (booking.failed)."""
     active = [SyncJob.State.PENDING, SyncJob.State.SENDING]
-    return SyncJob.objects.filter(connection_id=connection_id, state__in=active).update(
+    jobs = list(SyncJob.objects.select_for_update(of=("self",))
+                .filter(connection_id=connection_id, state__in=active)
+                .select_related("sales_invoice"))
+    SyncJob.objects.filter(pk__in=[job.pk for job in jobs]).update(
         state=SyncJob.State.PAUSED, last_error=reason[:500], updated_at=timezone.now()
     )
+    for job in jobs:
+        job.state, job.last_error = SyncJob.State.PAUSED, reason[:500]
+        signals.booking_failed.send(sender=SyncJob, job=job)
+    return len(jobs)
 
 
 def connection_accounts(connection: Connection) -> mapping.Accounts:
@@ -514,8 +538,7 @@ class Runner:
             "arrived. Look it up in e-Boekhouden.nl, then book it now or mark it as already "
             "booked."
         ) % {"cap": GETMUTATIES_ROW_CAP, "number": job.invoice_number}
-        _update(job, state=SyncJob.State.DOUBT, last_error_code="DOUBT", last_error=message)
-        log_event(job, "doubt", "DOUBT", message)
+        mark_doubt(job, message)
         self.result.doubt += 1
 
     # --- building blocks --------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from connections.models import Connection, ConnectionEvent
+from ebh_sync import signals
 from ebh_sync.engine import log_event
 from ebh_sync.models import (
     ExportBatch,
@@ -198,6 +199,7 @@ def job_mark_booked(*, organization, job_id: int, user, mutation_number: int | N
     job.save(update_fields=["state", "in_doubt", "mutation_number", "booked_at",
                             "last_error_code", "last_error", "updated_at"])
     log_event(job, "decided_booked", message=f"{user}: Mutatienummer {mutation_number or '?'}")
+    signals.booking_booked.send(sender=SyncJob, job=job)
     return True
 
 

@@ -297,11 +297,18 @@ def _settle(invoice: SalesInvoice) -> None:
         invoice.status = InvoiceStatus.SENT
 
 
+def _announce_paid(invoice: SalesInvoice, was: str) -> None:
+    if was != InvoiceStatus.PAID and invoice.status == InvoiceStatus.PAID:
+        signals.sales_invoice_paid.send(sender=SalesInvoice, invoice=invoice)
+
+
 def _apply_credit(credit_note: SalesInvoice) -> None:
     original = SalesInvoice.objects.select_for_update().get(pk=credit_note.credited_invoice_id)
     original.amount_credited += -credit_note.gross_total
+    was = original.status
     _settle(original)
     original.save(update_fields=["amount_credited", "status", "updated_at"])
+    _announce_paid(original, was)
 
 
 @transaction.atomic
@@ -502,8 +509,10 @@ def _add_payment(invoice: SalesInvoice, amount: Decimal, *, date: datetime.date,
         **fields,
     )
     invoice.amount_paid += amount
+    was = invoice.status
     _settle(invoice)
     invoice.save(update_fields=["amount_paid", "status", "updated_at"])
+    _announce_paid(invoice, was)
     return payment
 
 

@@ -8,3 +8,7 @@ sales_invoice_finalized = Signal()
 
 # A received purchase invoice was registered (argument: invoice).
 purchase_invoice_registered = Signal()
+
+# A sales invoice became paid in full: by a payment registered here or read back from the
+# accounting, or by a credit note for the rest (argument: invoice).
+sales_invoice_paid = Signal()

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # files on the other worker would read.
 pytestmark = pytest.mark.xdist_group("source-tree")
 APPS = {"accounts", "backups", "config", "connections", "ebh_sync", "invoicing", "workorders",
-        "quotes", "recurring", "reminders"}
+        "quotes", "recurring", "reminders", "webhooks"}
 PRODUCT = sorted(APPS | {"eboekhouden"})
 
 
