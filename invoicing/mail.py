@@ -5,6 +5,7 @@ A document here has ``seller`` (its frozen snapshot), ``organization``, ``number
 stored ``pdf``; a row has ``status`` (its model's ``Status`` with SENT and FAILED), ``error``,
 ``attempts`` and ``sent_at``."""
 
+from collections.abc import Iterable
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -25,8 +26,10 @@ def copy_to_self(organization) -> list[str]:
     return []
 
 
-def document_email(document, *, subject: str, body: str, to: str) -> EmailMessage:
-    """From us under the business's name, replies to the business, its PDF attached."""
+def document_email(document, *, subject: str, body: str, to: str,
+                   attachments: Iterable[tuple[str, bytes, str]] = ()) -> EmailMessage:
+    """From us under the business's name, replies to the business, its PDF attached (and
+    ``attachments``, (filename, content, mimetype) each, after it)."""
     seller_email = document.seller.get("email")
     message = EmailMessage(subject=subject, body=body, to=[to], from_email=sender(document),
                            reply_to=[seller_email] if seller_email else None,
@@ -34,6 +37,8 @@ def document_email(document, *, subject: str, body: str, to: str) -> EmailMessag
     with document.pdf.open("rb") as handle:
         message.attach(f"{document.number.replace('/', '-')}.pdf", handle.read(),
                        "application/pdf")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     return message
 
 

@@ -120,6 +120,12 @@ class Customer(Party):
         _("send payment reminders"), default=True,
         help_text=_("Overdue invoices of this customer get the reminders of your schedule."),
     )
+    send_ubl = models.BooleanField(
+        _("attach the e-invoice (UBL)"), default=False,
+        help_text=_("Invoice emails to this customer carry the e-invoice (UBL XML) beside the "
+                    "PDF, for bookkeeping software that reads it. Needs the customer's KvK "
+                    "number or VAT id."),
+    )
 
     class Meta(Party.Meta):
         verbose_name = _("customer")
