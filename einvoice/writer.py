@@ -107,6 +107,8 @@ def party_endpoint(party: dict) -> tuple[str, str] | None:
         return "0184", vat_id
     if prefix == "SE" and len(vat_id) == 14:
         return "0007", vat_id[2:12]
+    if prefix == "NO" and vat_id[2:11].isdigit():
+        return "0192", vat_id[2:11]
     if prefix in VAT_SCHEMES:
         return VAT_SCHEMES[prefix], vat_id
     if party.get("kvk_number"):

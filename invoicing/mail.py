@@ -42,15 +42,16 @@ def document_email(document, *, subject: str, body: str, to: str,
     return message
 
 
-def send_and_record(task, row, message: EmailMessage) -> None:
-    """Send ``message`` for ``row``: the row records each attempt and the outcome; an SMTP
-    failure (an OSError) is retried by ``task`` with a growing delay."""
+def send_and_record(task, row, message: EmailMessage, fields: Iterable[str] = ()) -> None:
+    """Send ``message`` for ``row``: the row records each attempt and the outcome (and the
+    ``fields`` the caller set on it); an SMTP failure (an OSError) is retried by ``task``
+    with a growing delay."""
     row.attempts += 1
     try:
         message.send()
     except OSError as exc:
         row.status, row.error = row.Status.FAILED, str(exc)[:500]
-        row.save(update_fields=["status", "error", "attempts"])
+        row.save(update_fields=["status", "error", "attempts", *fields])
         raise task.retry(exc=exc, countdown=60 * 2**task.request.retries) from exc
     row.status, row.error, row.sent_at = row.Status.SENT, "", timezone.now()
-    row.save(update_fields=["status", "error", "attempts", "sent_at"])
+    row.save(update_fields=["status", "error", "attempts", "sent_at", *fields])

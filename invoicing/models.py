@@ -595,11 +595,17 @@ class EmailLog(OrganizationOwnedModel):
                               default=Status.QUEUED)
     error = models.CharField(_("error"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The files it carried beside the PDF (e.g. the e-invoice), by name, as last sent.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    @property
+    def with_e_invoice(self) -> bool:
+        return any(name.endswith(".xml") for name in self.attachments)
 
     class Meta:
         verbose_name = _("email")

@@ -13,9 +13,11 @@ def send_invoice_email(self, email_log_id: int) -> None:
     log = EmailLog.objects.select_related("invoice__organization").get(pk=email_log_id)
     if log.status == EmailLog.Status.SENT:
         return
+    extra = email_attachments(log.invoice)
     message = document_email(log.invoice, subject=log.subject, body=log.body, to=log.to,
-                             attachments=email_attachments(log.invoice))
-    send_and_record(self, log, message)
+                             attachments=extra)
+    log.attachments = [name for name, _content, _mimetype in extra]
+    send_and_record(self, log, message, ["attachments"])
 
 
 @shared_task

@@ -1,6 +1,7 @@
 """The e-invoice in the browser: the customer's setting "e-factuur (UBL) meesturen" is refused
 without a KvK number or VAT id and kept with one; the finalized invoice's page downloads its
-UBL, which names the invoice and carries its PDF."""
+UBL, which names the invoice and carries its PDF; the email (sent by the worker) carries the
+UBL beside the PDF, and the invoice's history says so."""
 
 import pytest
 from lxml import etree
@@ -45,3 +46,20 @@ def test_customer_setting_and_ubl_download(page, shot, stack):
                          namespaces=NAMESPACES) == "303.71"
     embedded = root.find(".//cbc:EmbeddedDocumentBinaryObject", NAMESPACES)
     assert embedded.get("mimeCode") == "application/pdf"
+
+
+def test_the_email_carries_the_ubl(page, shot, stack):
+    _user, organization, customer = business_with_customer(page)
+    Customer.objects.filter(pk=customer.pk).update(send_ubl=True, kvk_number="87654321")
+    draft = make_draft(organization, customer=Customer.objects.get(pk=customer.pk),
+                       lines=[line("Trap gelakt", price="80.00")])
+    number = finalize_draft(page, draft, email=True)
+    message = stack.wait_for(customer.email)
+    files = {part.get_filename(): part for part in message.walk() if part.get_filename()}
+    assert sorted(files) == [f"{number}.pdf", f"{number}.xml"]
+    root = etree.fromstring(files[f"{number}.xml"].get_payload(decode=True))
+    assert root.findtext("cbc:ID", namespaces=NAMESPACES) == number
+    page.reload()
+    emailed = f"Gemaild naar {customer.email} met de e-factuur (UBL)"
+    expect(page.get_by_text(emailed)).to_be_visible()
+    shot(page, "invoice-emailed")

@@ -5,11 +5,13 @@ customer's setting asks for it."""
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 from lxml import etree
 
 from einvoice.ubl import NAMESPACES
 from invoicing import services
-from invoicing.models import Customer
+from invoicing.history import invoice_history
+from invoicing.models import Customer, SalesInvoice
 from tests.invoicing.factories import line, make_customer, make_draft, make_sent
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +67,8 @@ def test_an_invoice_without_an_e_invoice_says_why(client_a, org_a, user_a):
     response = _download(client_a, invoice)
     assert response.status_code == 302
     shown = client_a.get(response["Location"])
-    assert "KvK number or VAT id" in shown.content.decode()
+    assert "Voor een e-factuur is het KvK-nummer of btw-id van de klant nodig" in (
+        shown.content.decode())
 
 
 def _emailed(org_a, user_a, customer, capture):
@@ -84,6 +87,10 @@ def test_the_email_carries_the_ubl_when_the_customer_wants_it(
     name, content, mimetype = message.attachments[1]
     assert mimetype == "application/xml"
     assert etree.fromstring(content).tag.endswith("}Invoice")
+    invoice = SalesInvoice.objects.get(organization=org_a, number=name.removesuffix(".xml"))
+    with translation.override("en"):
+        history = [entry.text for entry in invoice_history(invoice)]
+    assert f"Emailed to {company.email} with the e-invoice (UBL)" in history
 
 
 def test_the_email_has_only_the_pdf_otherwise(org_a, user_a,
@@ -91,6 +98,9 @@ def test_the_email_has_only_the_pdf_otherwise(org_a, user_a,
     customer = make_customer(org_a, kvk_number="87654321")
     message = _emailed(org_a, user_a, customer, django_capture_on_commit_callbacks)
     assert [mime for _name, _content, mime in message.attachments] == ["application/pdf"]
+    invoice = SalesInvoice.objects.get(organization=org_a, customer=customer)
+    with translation.override("en"):
+        assert f"Emailed to {customer.email}" in [e.text for e in invoice_history(invoice)]
 
 
 def test_the_setting_needs_kvk_or_vat_id(client_a, org_a):
@@ -99,7 +109,7 @@ def test_the_setting_needs_kvk_or_vat_id(client_a, org_a):
             "send_reminders": "on", "send_ubl": "on"}
     response = client_a.post(reverse("invoicing:customer_create"), data)
     assert response.status_code == 200
-    assert "KvK number or VAT id" in response.content.decode()
+    assert "Voor een e-factuur is het KvK-nummer of btw-id" in response.content.decode()
     assert not Customer.objects.filter(name="Zonder Nummers").exists()
     response = client_a.post(reverse("invoicing:customer_create"),
                              {**data, "kvk_number": "87654321"})

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -122,12 +123,23 @@ def test_a_belgian_buyer_is_addressed_by_its_enterprise_number(fatal_findings, o
     assert (endpoint.get("schemeID"), endpoint.text) == ("0208", "0403170701")
 
 
-def test_export_outside_the_eu_is_category_g(fatal_findings, org_a, user_a):
-    customer = make_customer(org_a, **SWISS)
+NORWEGIAN = {"name": "Kunde AS", "address": "Karl Johans gate 1", "postcode": "0154",
+             "city": "Oslo", "country": "NO", "vat_id": "NO 995 525 828 MVA"}
+BRITISH = {"name": "Customer Ltd", "address": "1 High Street", "postcode": "SW1A 1AA",
+           "city": "London", "country": "GB", "vat_id": "980780684"}
+
+
+@pytest.mark.parametrize(("buyer", "endpoint"), [
+    (SWISS, ("9927", "CHE116281710MWST")), (NORWEGIAN, ("0192", "995525828")),
+    (BRITISH, ("9932", "GB980780684"))])
+def test_export_outside_the_eu_is_category_g(fatal_findings, org_a, user_a, buyer, endpoint):
+    customer = make_customer(org_a, **buyer)
     invoice = make_sent(org_a, user_a, customer=customer, lines=[line(rate="export")])
     document = _valid(fatal_findings, invoice)
     assert _subtotals(document) == {("G", "0"): ("100.00", "0.00")}
     assert _text(document, "//cac:TaxCategory/cbc:TaxExemptionReasonCode") == "VATEX-EU-G"
+    found = _xpath(document, "//cac:AccountingCustomerParty//cbc:EndpointID")[0]
+    assert (found.get("schemeID"), found.text) == endpoint
 
 
 def test_the_dutch_rules_parties_and_payment(fatal_findings, org_a, user_a, dutch_customer):
@@ -257,7 +269,8 @@ def test_the_ubl_never_changes_after_finalize(org_a, user_a, dutch_customer):
 def test_a_buyer_without_kvk_or_vat_id_has_no_e_invoice(org_a, user_a):
     private = make_customer(org_a, kind="private", name="Jan Jansen", vat_id="")
     invoice = make_sent(org_a, user_a, customer=private)
-    with pytest.raises(UblUnavailable, match="KvK number or VAT id"):
+    with translation.override("en"), pytest.raises(UblUnavailable,
+                                                   match="KvK number or VAT id"):
         invoice_ubl(invoice)
 
 
