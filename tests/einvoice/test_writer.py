@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from ebh_sync.mapping import Accounts, sales_mutation
 from einvoice.ubl import NAMESPACES
 from einvoice.writer import UblUnavailable, invoice_ubl
 from invoicing import services
@@ -348,3 +349,30 @@ def test_random_invoices_are_valid(fatal_findings, org_a, user_a, case):
         for document in documents:
             _valid(fatal_findings, document)
         transaction.set_rollback(True)
+
+
+# --------------------------------------------------------------------------- the booking
+
+
+@pytest.mark.parametrize("currency", ["EUR", "USD"])
+def test_the_ubl_and_the_booking_agree_to_the_cent(fatal_findings, org_a, user_a,
+                                                   dutch_customer, currency):
+    """The booking (e-Boekhouden's mutation, in euros) and the UBL state the same VAT: the
+    document's own for a euro invoice, BT-111 for another currency; and the same net."""
+    invoice = make_sent(org_a, user_a, customer=dutch_customer, currency=currency,
+                        exchange_rate=Decimal("1.0837") if currency != "EUR" else Decimal(1),
+                        lines=[line(quantity="3", price="19.995", discount="7.5"),
+                               line(quantity="-1", price="12.34", rate="9"),
+                               line(quantity="2.5", price="41.10", rate="exempt")])
+    document = _valid(fatal_findings, invoice)
+    accounts = Accounts(debtor="1300", creditor="1600", sales_contra="8000",
+                        purchase_contra="7000", overrides={})
+    booking = sales_mutation(invoice, accounts, list(invoice.vat_totals.all()),
+                             list(invoice.lines.all()))
+    booked_vat = sum((ln.vat for ln in booking.lines), Decimal(0))
+    stated_vat = _xpath(document, "/*/cac:TaxTotal/cbc:TaxAmount[@currencyID='EUR']")[0].text
+    assert Decimal(stated_vat) == booked_vat == invoice.vat_total_eur
+    booked_net = sum((ln.net for ln in booking.lines), Decimal(0))
+    assert booked_net == invoice.net_total_eur
+    if currency == "EUR":
+        assert Decimal(_text(document, "//cbc:TaxExclusiveAmount")) == booked_net
