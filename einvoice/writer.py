@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -438,8 +437,3 @@ def pdf_filename(invoice: SalesInvoice) -> str:
 
 def ubl_filename(invoice: SalesInvoice) -> str:
     return f"{invoice.number.replace('/', '-')}.xml"
-
-
-def breakdown_totals(invoice: SalesInvoice) -> Iterable[Breakdown]:
-    """The VAT breakdown the UBL states (for pages and tests that show or compare it)."""
-    return _Document(invoice).breakdowns()

@@ -24,6 +24,7 @@ def _turn_on_ubl(page, shot, customer):
     shot(page, "customer-form")
     page.get_by_role("button", name="Opslaan", exact=True).click()
     expect(page.locator("dl")).to_contain_text("E-factuur (UBL) bij e-mails")
+    shot(page, "customer-detail")
 
 
 def test_customer_setting_and_ubl_download(page, shot, stack):

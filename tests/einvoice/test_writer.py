@@ -17,7 +17,7 @@ from einvoice.ubl import NAMESPACES
 from einvoice.writer import UblUnavailable, invoice_ubl
 from invoicing import services
 from invoicing.models import SalesInvoice
-from tests.invoicing.factories import line, make_customer, make_sent
+from tests.invoicing.factories import line, make_customer, make_draft, make_sent
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("ubl-validation")]
 
@@ -276,8 +276,6 @@ def test_a_buyer_without_kvk_or_vat_id_has_no_e_invoice(org_a, user_a):
 
 
 def test_a_draft_has_no_e_invoice(org_a, dutch_customer):
-    from tests.invoicing.factories import make_draft
-
     with pytest.raises(UblUnavailable):
         invoice_ubl(make_draft(org_a, customer=dutch_customer))
 
