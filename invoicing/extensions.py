@@ -177,3 +177,19 @@ def register_history_provider(provider: HistoryProvider) -> None:
 
 def provided_history(invoice) -> list[HistoryEntry]:
     return [entry for provider in _history_providers for entry in provider(invoice)]
+
+
+# Files other apps attach to an invoice's email beside its PDF (the e-invoice app: the UBL,
+# when the customer wants it). A provider: ``invoice -> [(filename, content, mimetype), ...]``,
+# asked when the email is sent.
+EmailAttachmentProvider = Callable[[object], list]
+_email_attachment_providers: list[EmailAttachmentProvider] = []
+
+
+def register_email_attachment_provider(provider: EmailAttachmentProvider) -> None:
+    if provider not in _email_attachment_providers:
+        _email_attachment_providers.append(provider)
+
+
+def email_attachments(invoice) -> list[tuple[str, bytes, str]]:
+    return [item for provider in _email_attachment_providers for item in provider(invoice)]

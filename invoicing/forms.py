@@ -113,7 +113,16 @@ class PartyForm(StoredFormsMixin, SingleLineMixin, forms.ModelForm):
 class CustomerForm(PartyForm):
     class Meta(PartyForm.Meta):
         model = Customer
-        fields = [*PartyForm.Meta.fields, "send_reminders"]
+        fields = [*PartyForm.Meta.fields, "send_reminders", "send_ubl"]
+
+    def clean(self):
+        cleaned = super().clean()
+        identified = cleaned.get("kvk_number") or cleaned.get("vat_id")
+        if cleaned.get("send_ubl") and not identified and "send_ubl" not in self.errors:
+            # The e-invoice addresses the customer by one of them (its Peppol address).
+            self.add_error("send_ubl", _("An e-invoice needs the customer's KvK number or VAT "
+                                         "id; enter one, or leave this off."))
+        return cleaned
 
 
 class SupplierForm(PartyForm):

@@ -18,7 +18,7 @@ def _own_entries(invoice: SalesInvoice) -> list[HistoryEntry]:
     if invoice.finalized_at:
         entries.append(HistoryEntry(invoice.finalized_at, _("Finalized as %(number)s")
                                     % {"number": invoice.number}))
-    entries += [HistoryEntry(email.sent_at, _("Emailed to %(to)s") % {"to": email.to})
+    entries += [HistoryEntry(email.sent_at, _email_text(email))
                 for email in invoice.emails.all() if email.status == EmailLog.Status.SENT]
     entries += [_payment_entry(invoice, payment) for payment in invoice.payments.all()]
     entries += [HistoryEntry(note.finalized_at,
@@ -26,6 +26,12 @@ def _own_entries(invoice: SalesInvoice) -> list[HistoryEntry]:
                              reverse("invoicing:invoice_detail", args=[note.pk]), note.number)
                 for note in invoice.credit_notes.all() if note.finalized_at]
     return entries
+
+
+def _email_text(email: EmailLog) -> str:
+    if email.with_e_invoice:
+        return _("Emailed to %(to)s with the e-invoice (UBL)") % {"to": email.to}
+    return _("Emailed to %(to)s") % {"to": email.to}
 
 
 def _payment_entry(invoice: SalesInvoice, payment) -> HistoryEntry:

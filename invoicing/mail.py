@@ -5,6 +5,7 @@ A document here has ``seller`` (its frozen snapshot), ``organization``, ``number
 stored ``pdf``; a row has ``status`` (its model's ``Status`` with SENT and FAILED), ``error``,
 ``attempts`` and ``sent_at``."""
 
+from collections.abc import Iterable
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -25,8 +26,10 @@ def copy_to_self(organization) -> list[str]:
     return []
 
 
-def document_email(document, *, subject: str, body: str, to: str) -> EmailMessage:
-    """From us under the business's name, replies to the business, its PDF attached."""
+def document_email(document, *, subject: str, body: str, to: str,
+                   attachments: Iterable[tuple[str, bytes, str]] = ()) -> EmailMessage:
+    """From us under the business's name, replies to the business, its PDF attached (and
+    ``attachments``, (filename, content, mimetype) each, after it)."""
     seller_email = document.seller.get("email")
     message = EmailMessage(subject=subject, body=body, to=[to], from_email=sender(document),
                            reply_to=[seller_email] if seller_email else None,
@@ -34,18 +37,21 @@ def document_email(document, *, subject: str, body: str, to: str) -> EmailMessag
     with document.pdf.open("rb") as handle:
         message.attach(f"{document.number.replace('/', '-')}.pdf", handle.read(),
                        "application/pdf")
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     return message
 
 
-def send_and_record(task, row, message: EmailMessage) -> None:
-    """Send ``message`` for ``row``: the row records each attempt and the outcome; an SMTP
-    failure (an OSError) is retried by ``task`` with a growing delay."""
+def send_and_record(task, row, message: EmailMessage, fields: Iterable[str] = ()) -> None:
+    """Send ``message`` for ``row``: the row records each attempt and the outcome (and the
+    ``fields`` the caller set on it); an SMTP failure (an OSError) is retried by ``task``
+    with a growing delay."""
     row.attempts += 1
     try:
         message.send()
     except OSError as exc:
         row.status, row.error = row.Status.FAILED, str(exc)[:500]
-        row.save(update_fields=["status", "error", "attempts"])
+        row.save(update_fields=["status", "error", "attempts", *fields])
         raise task.retry(exc=exc, countdown=60 * 2**task.request.retries) from exc
     row.status, row.error, row.sent_at = row.Status.SENT, "", timezone.now()
-    row.save(update_fields=["status", "error", "attempts", "sent_at"])
+    row.save(update_fields=["status", "error", "attempts", "sent_at", *fields])

@@ -120,6 +120,12 @@ class Customer(Party):
         _("send payment reminders"), default=True,
         help_text=_("Overdue invoices of this customer get the reminders of your schedule."),
     )
+    send_ubl = models.BooleanField(
+        _("attach the e-invoice (UBL)"), default=False,
+        help_text=_("Invoice emails to this customer carry the e-invoice (UBL XML) beside the "
+                    "PDF, for bookkeeping software that reads it. Needs the customer's KvK "
+                    "number or VAT id."),
+    )
 
     class Meta(Party.Meta):
         verbose_name = _("customer")
@@ -587,11 +593,17 @@ class EmailLog(OrganizationOwnedModel):
                               default=Status.QUEUED)
     error = models.CharField(_("error"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The files it carried beside the PDF (e.g. the e-invoice), by name, as last sent.
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    @property
+    def with_e_invoice(self) -> bool:
+        return any(name.endswith(".xml") for name in self.attachments)
 
     class Meta:
         verbose_name = _("email")
