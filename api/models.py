@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.tenancy import OrganizationOwnedModel, OrganizationQuerySet
 
-TOKEN_PREFIX = "fct_"
+TOKEN_PREFIX = "fct_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def token_digest(token: str) -> str:

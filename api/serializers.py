@@ -12,18 +12,15 @@ from api.validation import choice
 from ebh_sync.models import SyncJob
 from invoicing.models import (
     Customer,
-    InvoiceKind,
-    InvoiceStatus,
     PartyKind,
     Product,
     PurchaseInvoice,
-    PurchaseStatus,
     SalesInvoice,
     Supplier,
 )
 from invoicing.vat import PurchaseVatRate, VatRate
-from quotes.models import Quote, QuoteStatus
-from workorders.models import LineKind, WorkOrder, WorkOrderState
+from quotes.models import Quote
+from workorders.models import LineKind, WorkOrder
 
 
 def money(**kwargs) -> serializers.DecimalField:

@@ -260,6 +260,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "invoicing.models.PartyKind",
+        "InvoiceKindEnum": "invoicing.models.InvoiceKind",
+        "WorkOrderLineKindEnum": "workorders.models.LineKind",
+        "SyncJobKindEnum": "ebh_sync.models.SyncJob.Kind",
+        "SalesInvoiceStatusEnum": "invoicing.models.InvoiceStatus",
+        "PurchaseInvoiceStatusEnum": "invoicing.models.PurchaseStatus",
+        "QuoteStatusEnum": "quotes.models.QuoteStatus",
+        "SalesVatRateEnum": "invoicing.vat.VatRate",
+        "PurchaseVatRateEnum": "invoicing.vat.PurchaseVatRate",
+    },
 }
 
 # Internationalisation: Dutch first, English second.

@@ -5,7 +5,6 @@ import pytest
 from django.utils import translation
 
 from invoicing.forms import CustomerForm
-
 from invoicing.models import Customer
 from tests.invoicing.factories import make_customer, make_supplier
 
@@ -52,6 +51,8 @@ def test_the_web_forms_messages_in_the_requests_language(api_a, org_a, language)
     expected = _web_errors(bad, language)
     assert set(expected) == {"name", "iban", "email", "vat_id"}
     assert response.json() == expected
+    english = _web_errors(bad, "en")
+    assert (expected == english) == (language == "en")  # Dutch is Dutch
     assert not Customer.objects.exists()
 
 

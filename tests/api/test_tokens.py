@@ -40,14 +40,15 @@ def test_a_token_expiring_today_or_earlier_is_refused(client_a, org_a):
     today = timezone.localdate().isoformat()
     response = client_a.post(reverse("api_tokens:tokens"),
                              {"name": "X", "scope": "read", "expires_on": today})
-    assert "Choose a day after today." in response.content.decode()
+    assert "Kies een dag na vandaag." in response.content.decode()  # the page is Dutch
     assert not ApiToken.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_member_who_is_no_owner_cannot_open_the_page(org_a):
-    from accounts.models import Membership
     from django.test import Client
+
+    from accounts.models import Membership
 
     member = make_user("m@example.test")
     Membership.objects.create(organization=org_a, user=member, role=Membership.Role.MEMBER)
