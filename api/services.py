@@ -52,10 +52,10 @@ def request_record(*, token: ApiToken, method: str, path: str, status_code: int)
                               status_code=status_code)
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     _prune(token)
-    logger.info("api request", extra={"token_name": token.name, "token_id": token.pk,
-                                      "organization_id": token.organization_id,
-                                      "method": method, "path": path[:300],
-                                      "status": status_code})
+    logger.info("api request token=%r %s %s %s", token.name, method, path[:300], status_code,
+                extra={"token_name": token.name, "token_id": token.pk,
+                       "organization_id": token.organization_id, "method": method,
+                       "path": path[:300], "status": status_code})
 
 
 def _prune(token: ApiToken) -> None:
