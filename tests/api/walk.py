@@ -32,7 +32,7 @@ def basename(endpoint: Endpoint) -> str:
 
 
 def methods(endpoint: Endpoint) -> list[str]:
-    return sorted(endpoint.callback.actions)
+    return sorted(set(endpoint.callback.actions) - {"head"})  # DRF adds HEAD to GET
 
 
 def openapi_path(endpoint: Endpoint) -> str:
