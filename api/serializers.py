@@ -8,6 +8,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models import LANGUAGE_CHOICES
 from api.validation import choice
 from ebh_sync.models import SyncJob
 from invoicing.models import (
@@ -107,7 +108,7 @@ class PartyInput(serializers.Serializer):
 
 
 class CustomerInput(PartyInput):
-    language = choice([("nl", "nl"), ("en", "en")], required=False)
+    language = choice(LANGUAGE_CHOICES, required=False)
     reverse_charge = serializers.BooleanField(required=False)
     send_reminders = serializers.BooleanField(required=False)
 
@@ -226,7 +227,7 @@ class SalesInvoiceInput(serializers.Serializer):
     issue_date = serializers.DateField()
     delivery_date = serializers.DateField(required=False, allow_null=True)
     payment_term_days = serializers.IntegerField(required=False)
-    language = choice([("nl", "nl"), ("en", "en")], required=False)
+    language = choice(LANGUAGE_CHOICES, required=False)
     currency = serializers.CharField(required=False, help_text="ISO 4217, default EUR")
     exchange_rate = amount_input(required=False, allow_null=True,
                                  help_text="Euros per 1 unit; empty: the ECB's rate")

@@ -4,7 +4,6 @@ decides; a service acts."""
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 NON_FIELD = "non_field_errors"
@@ -49,12 +48,18 @@ def refused(error: Exception) -> serializers.ValidationError:
     return serializers.ValidationError({NON_FIELD: [str(m) for m in messages]})
 
 
-def choice(choices, **kwargs) -> serializers.CharField:
-    """A text field documented with its choices; the form checks the choice (its message)."""
-    values = [str(value) for value, _label in choices]
-    field_class = extend_schema_field({"type": "string", "enum": values})(
-        type("Choice", (serializers.CharField,), {}))
-    return field_class(**kwargs)
+class FormChoiceField(serializers.ChoiceField):
+    """Documented with its choices (the same enum as the model's); the web form checks the
+    choice, with its own message."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, str | int):
+            self.fail("invalid_choice", input=data)
+        return str(data)
+
+
+def choice(choices, **kwargs) -> serializers.ChoiceField:
+    return FormChoiceField(choices=choices, **kwargs)
 
 
 def form_value(value):

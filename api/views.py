@@ -8,6 +8,7 @@ import json
 
 from django.db.models import Q
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -411,7 +412,8 @@ def _plain(data) -> dict:
             try:
                 plain[name] = json.loads(plain[name])
             except ValueError:
-                raise serializers.ValidationError({name: ["Not valid JSON."]}) from None
+                raise serializers.ValidationError(
+                    {name: [_("Send this field as JSON text.")]}) from None
     return plain
 
 
