@@ -117,6 +117,10 @@ class SupplierInput(PartyInput):
     pass
 
 
+class ArchiveInput(serializers.Serializer):
+    archived = serializers.BooleanField(default=True)
+
+
 # --------------------------------------------------------------------------- products
 
 

@@ -151,6 +151,13 @@ class PartyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
         party = services.party_save(party=form.save(commit=False), organization=self.organization)
         return self.answer(party)
 
+    @extend_schema(request=s.ArchiveInput, summary="Archive (or restore): never deleted")
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        party = self.get_object()
+        archived = self.input(s.ArchiveInput)["archived"]
+        return self.answer(services.party_set_archived(party=party, archived=archived))
+
 
 PARTY_FILTERS = [OpenApiParameter("q", str, description="Name, code, email or city"),
                  OpenApiParameter("archived", str, enum=["0", "1"])]

@@ -72,3 +72,16 @@ def test_suppliers(api_a, org_a):
     created = api_a.post("/api/v1/suppliers/", {"name": "Verfhandel", "country": "BE"},
                          format="json")
     assert created.status_code == 201 and created.json()["country"] == "BE"
+
+
+@pytest.mark.django_db
+def test_archive_and_restore_a_customer(api_a, reader_a, org_a):
+    customer = make_customer(org_a)
+    assert reader_a.post(f"{URL}{customer.pk}/archive/", {}, format="json").status_code == 403
+    archived = api_a.post(f"{URL}{customer.pk}/archive/", {}, format="json")
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+    assert api_a.get(URL).json()["count"] == 0
+    assert api_a.get(URL, {"archived": "1"}).json()["count"] == 1
+    api_a.post(f"{URL}{customer.pk}/archive/", {"archived": False}, format="json")
+    customer.refresh_from_db()
+    assert customer.archived is False
