@@ -150,3 +150,13 @@ def test_rate_limit_per_token(org_a, user_a, settings):
     assert [first.get(CUSTOMERS).status_code for _ in range(4)] == [200, 200, 200, 429]
     assert second.get(CUSTOMERS).status_code == 200  # its own count
     assert ApiRequest.objects.filter(status_code=429, token_name="Webshop").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_token_in_a_log_line_or_error_report_is_masked(org_a, user_a):
+    from config.logging import MASK, SecretsExceptionReporterFilter, redact
+
+    token, plain = make_token(org_a, user_a)
+    assert redact(f"curl -H 'Authorization: Bearer {plain}'") == (
+        f"curl -H 'Authorization: Bearer {token.prefix}_{MASK}'")
+    assert SecretsExceptionReporterFilter.hidden_settings.search("HTTP_AUTHORIZATION")
