@@ -15,6 +15,7 @@ NAVIGATION = [
 SETTINGS_NAVIGATION = [
     ("connections", _("Connections"), "connections:overview"),
     ("reminders", _("Payment reminders"), "reminders:schedule"),
+    ("api", _("API"), "api_tokens:tokens"),
     ("webhooks", _("Webhooks"), "webhooks:endpoint_list"),
 ]
 

@@ -15,11 +15,14 @@ _SECRET_PAIRS = re.compile(
     r"[^'\",\s}]+",
     re.IGNORECASE,
 )
+# The secret part of one of our API tokens (api/models.py); the public prefix stays.
+_API_TOKEN = re.compile(r"\b(fct_[0-9a-f]{8})_[A-Za-z0-9_-]+")
 MASK = "********"
 
 
 def redact(text: str) -> str:
     text = _SECRET_TAGS.sub(rf"\1{MASK}\3", text)
+    text = _API_TOKEN.sub(rf"\1_{MASK}", text)
     return _SECRET_PAIRS.sub(rf"\1{MASK}", text)
 
 
@@ -40,7 +43,7 @@ class SecretsExceptionReporterFilter(SafeExceptionReporterFilter):
     field marked sensitive (a code copied into a local or a dict is still the code)."""
 
     hidden_settings = re.compile(
-        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|CREDENTIAL|SECURITY_CODE",
+        "API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|AUTHORIZATION|CREDENTIAL|SECURITY_CODE",
         flags=re.IGNORECASE,
     )
 

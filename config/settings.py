@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_countries",
     "health_check",
     "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static",
+    "rest_framework", "drf_spectacular", "drf_spectacular_sidecar",
     "accounts",
     "invoicing",
     "quotes",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "backups",
     "einvoice",
     "webhooks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +229,49 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "object-src": [NONE],
     }
+}
+
+# The public JSON API (api/, README "The API"): bearer tokens of an organization, limited per
+# token in the shared cache; the OpenAPI document and its reference page at /api/v1/.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "api.exceptions.handle",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Facturen API",
+    "DESCRIPTION": "Customers, suppliers, products, quotes, sales and purchase invoices, work "
+                   "orders and their bookings in e-Boekhouden.nl, for one organization per "
+                   "token. Send `Authorization: Bearer <token>`; make a token under "
+                   "Settings > API.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "invoicing.models.PartyKind",
+        "InvoiceKindEnum": "invoicing.models.InvoiceKind",
+        "WorkOrderLineKindEnum": "workorders.models.LineKind",
+        "SyncJobKindEnum": "ebh_sync.models.SyncJob.Kind",
+        "SalesInvoiceStatusEnum": "invoicing.models.InvoiceStatus",
+        "PurchaseInvoiceStatusEnum": "invoicing.models.PurchaseStatus",
+        "QuoteStatusEnum": "quotes.models.QuoteStatus",
+        "SalesVatRateEnum": "invoicing.vat.VatRate",
+        "PurchaseVatRateEnum": "invoicing.vat.PurchaseVatRate",
+    },
 }
 
 # Internationalisation: Dutch first, English second.

@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("ebh_sync.urls")),
     path("settings/webhooks/", include("webhooks.urls")),
     path("quotes/", include("quotes.urls")), path("q/", include("quotes.public_urls")),
+    path("api/v1/", include("api.urls")),
+    path("settings/api/", include("api.settings_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", HealthCheckView.as_view(checks=health.FULL), name="health"),
     path("health/live/", HealthCheckView.as_view(checks=health.LIVE), name="health_live"),

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # each template's extract as "<template>.py" beside it for a moment, which a scan for *.py
 # files on the other worker would read.
 pytestmark = pytest.mark.xdist_group("source-tree")
-APPS = {"accounts", "backups", "config", "connections", "ebh_sync", "invoicing", "workorders",
-        "quotes", "recurring", "reminders", "webhooks"}
+APPS = {"accounts", "api", "backups", "config", "connections", "ebh_sync", "einvoice",
+        "invoicing", "workorders", "quotes", "recurring", "reminders", "webhooks"}
 PRODUCT = sorted(APPS | {"eboekhouden"})
 
 

@@ -16,14 +16,18 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Invitation
+from tests.api.walk import BUILDERS, basename
 from tests.factories import make_user
 from tests.quotes.factories import make_sent_quote
 from tests.security.urlconf import Endpoint, endpoints
 from tests.test_cross_organization import CASES
 
 ENDPOINTS = endpoints()
-# Views that may take a POST without a CSRF token, and why. None of the product's own may.
-CSRF_EXEMPT_ALLOWED: dict[str, str] = {}
+# Views that may take a POST without a CSRF token, and why. None of the product's own pages
+# may; the JSON API takes no session or cookie at all (a bearer token in a header, which
+# another site's form cannot send), so there is nothing for a forged request to ride on.
+CSRF_EXEMPT_ALLOWED: dict[str, str] = {
+    e.key: "JSON API: bearer token only, no session" for e in ENDPOINTS if e.namespace == "api"}
 
 
 def _password_reset(org, user) -> dict:
@@ -66,6 +70,8 @@ def _admin_arguments(superuser) -> dict:
 
 
 def _path(endpoint: Endpoint, org_a, user_a, superuser) -> str:
+    if endpoint.namespace == "api" and "pk" in endpoint.arguments:
+        return endpoint.path({"pk": str(BUILDERS[basename(endpoint)](org_a, user_a).pk)})
     if endpoint.key in CASES:
         return CASES[endpoint.key](org_a, user_a)[1]
     if endpoint.key in ARGUMENTS:
@@ -104,6 +110,12 @@ def test_post_without_csrf_token_is_refused_and_writes_nothing(endpoint, org_a, 
     before = _writes()
     with caplog.at_level(logging.WARNING, logger="django.security.csrf"):
         response = client.post(url, {"name": "x", "email": "x@example.test"})
+    if endpoint.namespace == "api":
+        # The session cookie is worth nothing there: no token, no entry (the public document
+        # and reference page take GET only, and check CSRF for a session: 403).
+        assert response.status_code in (401, 403), f"POST {url} with a session was accepted"
+        assert _writes() == before, f"POST {url} with only a session wrote to the database"
+        return
     assert response.status_code == 403, f"POST {url} without a CSRF token was accepted"
     refusals = [r.getMessage() for r in caplog.records if r.name == "django.security.csrf"]
     assert refusals == [f"Forbidden (CSRF token missing.): {url}"], "not refused for CSRF"

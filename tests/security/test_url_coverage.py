@@ -10,6 +10,8 @@ from tests.test_cross_organization import CASES
 # Whole namespaces that need no cross-organization case, and why.
 NAMESPACES_WITHOUT_CASES = {
     "admin": "staff only: the platform's operators, who see every organization by design",
+    "api": "the JSON API answers bearer tokens only, no session: a foreign organization's "
+           "token walks every endpoint in tests/api/test_cross_organization.py",
 }
 
 _PUBLIC = "public page: no organization data, works without logging in"
@@ -60,7 +62,7 @@ URLS_WITHOUT_CASES = {
         "ebh_sync:import_relations", "ebh_sync:import_articles", "ebh_sync:import_settings",
         "ebh_sync:conflicts", "ebh_sync:reports", "ebh_sync:payments", "ebh_sync:payments_fetch",
         "reminders:schedule", "reminders:due", "webhooks:endpoint_list",
-        "webhooks:endpoint_create",
+        "webhooks:endpoint_create", "api_tokens:tokens",
     ), _OWN),
 }
 
