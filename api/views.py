@@ -7,7 +7,7 @@ import datetime
 import json
 
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -20,6 +20,8 @@ from api import serializers as s
 from api.models import ApiToken
 from api.services import request_record
 from api.validation import form_value, formset_data, formset_errors, refused, valid
+from einvoice.attachments import UBL_MIMETYPE
+from einvoice.writer import invoice_ubl, ubl_filename, ubl_problem
 from invoicing import services
 from invoicing.extensions import cost_centre_choices, ledger_choices
 from invoicing.forms import (
@@ -64,6 +66,14 @@ class PdfRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         return json.dumps(data).encode() if isinstance(data, dict | list) else data
+
+
+class UblRenderer(PdfRenderer):
+    """Lets a client ask for ``Accept: application/xml``; the answer itself is the file, and
+    an error (listed first: JSON) is JSON."""
+
+    media_type = "application/xml"
+    format = "xml"
 
 
 def _file(fieldfile, content_type: str, filename: str) -> FileResponse:
@@ -396,7 +406,21 @@ class SalesInvoiceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
             raise Http404
         return _file(invoice.pdf, "application/pdf", f"{invoice.number}.pdf")
 
-    # The UBL download (issue 16, einvoice/) is added beside the PDF as a ``ubl`` action.
+    @extend_schema(summary="Download the e-invoice (UBL 2.1, Peppol BIS Billing 3.0)",
+                   responses={(200, "application/xml"): OpenApiResponse(description="UBL"),
+                              409: OpenApiResponse(description="No e-invoice possible")})
+    @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, UblRenderer])
+    def ubl(self, request, pk=None):
+        invoice = self.get_object()
+        if invoice.is_draft:
+            raise Http404
+        problem = ubl_problem(invoice)
+        if problem:
+            return Response({"detail": problem}, status=status.HTTP_409_CONFLICT)
+        response = HttpResponse(invoice_ubl(invoice), content_type=UBL_MIMETYPE)
+        response["Content-Disposition"] = content_disposition("attachment", ubl_filename(invoice))
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @extend_schema(summary="The booking in e-Boekhouden.nl",
                    responses={200: s.BookingSerializer(allow_null=True)})

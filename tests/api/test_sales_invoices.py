@@ -9,8 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
+from lxml import etree
 
 from ebh_sync.models import SyncJob
+from einvoice.ubl import NAMESPACES
 from invoicing.models import EmailLog, InvoiceStatus, SalesInvoice
 from tests.connections.factories import make_connection
 from tests.invoicing.factories import make_customer, make_draft, make_product, make_sent
@@ -128,6 +130,26 @@ def test_pdf_download(api_a, org_a, user_a):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     assert api_a.get(f"{URL}{make_draft(org_a).pk}/pdf/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_ubl_download(api_a, api_b, org_a, user_a):
+    """The e-invoice the invoice page offers, for a business customer's finalized invoice; a
+    consumer's invoice has none (409 with the reason), a draft and another organization 404."""
+    company = make_customer(org_a, kvk_number="87654321")
+    sent = make_sent(org_a, user_a, customer=company)
+    response = api_a.get(f"{URL}{sent.pk}/ubl/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert f'filename="{sent.number}.xml"' in response["Content-Disposition"]
+    root = etree.fromstring(response.content)
+    assert root.findtext("cbc:ID", namespaces=NAMESPACES) == sent.number
+    assert root.findtext("cac:LegalMonetaryTotal/cbc:PayableAmount",
+                         namespaces=NAMESPACES) == f"{sent.gross_total:.2f}"
+    private = make_customer(org_a, kind="private", name="Jan Jansen", vat_id="")
+    consumer = api_a.get(f"{URL}{make_sent(org_a, user_a, customer=private).pk}/ubl/")
+    assert consumer.status_code == 409 and consumer.json()["detail"]
+    assert api_a.get(f"{URL}{make_draft(org_a, customer=company).pk}/ubl/").status_code == 404
+    assert api_b.get(f"{URL}{sent.pk}/ubl/").status_code == 404
 
 
 @pytest.mark.django_db
