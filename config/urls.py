@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("invoices/recurring/", include("recurring.urls")),
     path("", include("invoicing.urls")),
+    path("", include("einvoice.urls")),
     path("", include("reminders.urls")),
     path("", include("workorders.urls")),
     path("", include("connections.urls")),
