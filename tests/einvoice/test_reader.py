@@ -132,16 +132,16 @@ def test_a_file_over_the_cap_is_refused_while_it_is_read(settings):
 
 def test_lines_that_do_not_add_up_are_named():
     messages = _messages(ubl(overrides={"LineExtensionAmount": "168.41"}))
-    assert messages == ["The totals do not add up: the sum of the lines is 168,41 in the "
-                        "e-invoice, but its parts make 168,40."]
+    assert messages == ["The totals do not add up: the sum of the lines is 168.41 in the "
+                        "e-invoice, but its parts make 168.40."]
 
 
 def test_vat_per_rate_that_is_off_by_more_than_a_cent_is_refused():
     messages = _messages(ubl(overrides={"TaxAmount-S21": "31.19", "TaxAmount": "32.99",
                                         "TaxInclusiveAmount": "201.39",
                                         "PayableAmount": "201.39"}))
-    assert messages == ["The VAT at 21% (S) is 31,19 in the e-invoice, but 21% (S) of 148,45 "
-                        "is 31,17."]
+    assert messages == ["The VAT at 21% (S) is 31.19 in the e-invoice, but 21% (S) of 148.45 "
+                        "is 31.17."]
     # A supplier's own rounding within a cent is theirs to print.
     assert read_einvoice(ubl(overrides={"TaxAmount-S21": "31.18", "TaxAmount": "32.98",
                                         "TaxInclusiveAmount": "201.38",
@@ -150,13 +150,13 @@ def test_vat_per_rate_that_is_off_by_more_than_a_cent_is_refused():
 
 def test_a_payable_amount_that_does_not_add_up_is_refused():
     assert _messages(ubl(overrides={"PayableAmount": "210.37"})) == [
-        "The totals do not add up: the amount to pay is 210,37 in the e-invoice, but its "
-        "parts make 201,37."]
+        "The totals do not add up: the amount to pay is 210.37 in the e-invoice, but its "
+        "parts make 201.37."]
 
 
 def test_a_vat_total_that_is_not_the_sum_of_its_rates_is_refused():
     messages = _messages(ubl(overrides={"TaxAmount": "33.97"}))
-    assert "the VAT total is 33,97 in the e-invoice, but its parts make 32,97." in messages[0]
+    assert "the VAT total is 33.97 in the e-invoice, but its parts make 32.97." in messages[0]
 
 
 def test_amounts_that_are_no_numbers_are_named():

@@ -59,7 +59,7 @@ URLS_WITHOUT_CASES = {
         "ebh_sync:errors", "ebh_sync:retry_bulk", "ebh_sync:export", "ebh_sync:imports",
         "ebh_sync:import_relations", "ebh_sync:import_articles", "ebh_sync:import_settings",
         "ebh_sync:conflicts", "ebh_sync:reports", "ebh_sync:payments", "ebh_sync:payments_fetch",
-        "reminders:schedule", "reminders:due",
+        "reminders:schedule", "reminders:due", "einvoice:import_upload",
     ), _OWN),
 }
 
