@@ -27,6 +27,7 @@ from invoicing.templatetags.invoicing_tags import money
 
 CII_NS = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 MAX_EMBEDDED_FILES = 20
+PIECE_UNITS = frozenset({"C62", "H87", "EA", "XPP"})
 # A line's amount may differ this much from quantity x price (Peppol rule PEPPOL-EN16931-R120).
 LINE_TOLERANCE = Decimal("0.02")
 # A rate's VAT may differ a cent from the rate applied to its taxable amount, as the booking
@@ -77,8 +78,13 @@ class DocumentLine:
     category: str
     percentage: Decimal
     quantity: Decimal | None = None
-    unit: str = ""
+    unit: str = ""  # UN/ECE Recommendation 20 code
     unit_price: Decimal | None = None
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit worth showing: not the codes that only say "one" or "piece"."""
+        return "" if self.unit.upper() in PIECE_UNITS else self.unit
 
 
 @dataclass(frozen=True)
