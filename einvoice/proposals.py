@@ -21,7 +21,7 @@ from accounts.identifiers import normalize_vat_id
 from accounts.models import Organization
 from einvoice.reader import DocumentLine, EInvoice, EInvoiceError, rate_label
 from invoicing.forms import PRINTED_VAT_RATES
-from invoicing.models import Supplier
+from invoicing.models import MAX_LINES, PurchaseInvoice, Supplier
 from invoicing.vat import EU_COUNTRIES, PurchaseVatRate
 
 MAX_NAME = 200
@@ -56,6 +56,10 @@ def propose(*, organization: Organization, document: EInvoice) -> Proposal:
     """The purchase invoice ``document`` proposes; EInvoiceError when it is not ours to book."""
     check_currency(document)
     check_buyer(organization, document)
+    if len(document.all_lines) > MAX_LINES:
+        raise EInvoiceError(_("This invoice has %(count)s lines; a purchase invoice can have at "
+                              "most %(max)s.") % {"count": len(document.all_lines),
+                                                  "max": MAX_LINES})
     supplier, matched_by = match_supplier(organization, document)
     sign = -1 if document.is_credit_note else 1
     lines = [_proposed_line(line, document, sign) for line in document.all_lines]
@@ -64,7 +68,8 @@ def propose(*, organization: Organization, document: EInvoice) -> Proposal:
         new_supplier=new_supplier(organization, document), lines=lines,
         printed_vat=_printed_vat(document, sign),
         due_date=document.due_date or _default_due_date(organization, supplier, document),
-        description=_description(document), notes=_notes(lines),
+        description=_description(document),
+        notes=_registered_note(supplier, document) + _notes(lines),
     )
 
 
@@ -196,6 +201,16 @@ def _description(document: EInvoice) -> str:
         return (_("Credit note for invoice %(number)s")
                 % {"number": document.invoice_reference})[:200]
     return _("Credit note")
+
+
+def _registered_note(supplier: Supplier | None, document: EInvoice) -> list[str]:
+    """Registering it would be refused (e-Boekhouden takes a number once); say so at once."""
+    if supplier is None or not PurchaseInvoice.objects.filter(
+            supplier=supplier, supplier_invoice_number__iexact=document.number).exists():
+        return []
+    return [_("Invoice %(number)s of %(supplier)s has already been registered: it cannot be "
+               "registered twice.")
+            % {"number": document.number, "supplier": supplier.name}]
 
 
 def _notes(lines: list[ProposedLine]) -> list[str]:

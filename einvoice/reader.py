@@ -27,6 +27,9 @@ from invoicing.templatetags.invoicing_tags import money
 
 CII_NS = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 MAX_EMBEDDED_FILES = 20
+# UNTDID 1001 codes of credit notes: in an Invoice document the amounts would read as owed.
+CREDIT_NOTE_CODES = frozenset({"81", "83", "261", "262", "296", "308", "381", "396", "420",
+                               "458", "532"})
 PIECE_UNITS = frozenset({"C62", "H87", "EA", "XPP"})
 # A line's amount may differ this much from quantity x price (Peppol rule PEPPOL-EN16931-R120).
 LINE_TOLERANCE = Decimal("0.02")
@@ -233,6 +236,11 @@ def read_ubl(xml: bytes) -> EInvoice:
         raise EInvoiceError(_("This XML file is not a UBL invoice: its root element is "
                               "%(element)s, not a UBL 2.1 Invoice or CreditNote.")
                             % {"element": etree.QName(root).localname[:50]})
+    if namespace == INVOICE_NS and _text(root, "cbc:InvoiceTypeCode") in CREDIT_NOTE_CODES:
+        raise EInvoiceError(_("This document is a UBL Invoice typed as a credit note (code "
+                              "%(code)s); a credit note must be a UBL CreditNote. Ask the "
+                              "supplier for a proper credit note.")
+                            % {"code": _text(root, "cbc:InvoiceTypeCode")})
     document = _document(root, is_credit_note=namespace == CREDIT_NOTE_NS)
     check_totals(document, _stated(root, document.is_credit_note))
     return document

@@ -41,6 +41,7 @@ class Line:
 class Doc:
     number: str = "VF-2026-0042"
     credit_note: bool = False
+    type_code: str = "380"
     currency: str = "EUR"
     seller_name: str = "Verfhandel De Kwast B.V."
     seller_country: str = "NL"
@@ -115,7 +116,7 @@ def ubl(doc: Doc | None = None, **fields) -> bytes:
     vat = sum(doc.vat().values(), Decimal(0))
     due = "" if doc.credit_note else "<cbc:DueDate>2026-04-14</cbc:DueDate>"
     type_code = "CreditNoteTypeCode>381</cbc:CreditNoteTypeCode" if doc.credit_note else \
-        "InvoiceTypeCode>380</cbc:InvoiceTypeCode"
+        f"InvoiceTypeCode>{doc.type_code}</cbc:InvoiceTypeCode"
     reference = ("<cac:BillingReference><cac:InvoiceDocumentReference><cbc:ID>VF-2026-0041"
                  "</cbc:ID></cac:InvoiceDocumentReference></cac:BillingReference>"
                  if doc.credit_note else "")

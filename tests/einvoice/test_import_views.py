@@ -2,6 +2,7 @@
 the prefilled form, register (with the new supplier when confirmed, the file as attachment);
 bad input gets its message and leaves no row and no file behind."""
 
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from einvoice.models import ReceivedEInvoice
 from invoicing.models import PurchaseInvoice, Supplier
@@ -221,3 +223,18 @@ def test_a_shared_peppol_example_is_refused_for_its_buyer_not_its_totals(client_
         pytest.skip(f"the shared Peppol examples are not here: {EXAMPLES} (set EBH_SHARED_DIR)")
     page = _upload(client_a, path.read_bytes()).content.decode()
     assert "This invoice is addressed to BuyerTradingName AS, not to Alpha B.V." in page
+
+
+@pytest.mark.django_db
+def test_an_upload_left_unregistered_for_a_week_is_forgotten(client_a, org_a,
+                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_a, ubl(number="OLD-1"))
+    old = ReceivedEInvoice.objects.get()
+    ReceivedEInvoice.objects.filter(pk=old.pk).update(
+        uploaded_at=timezone.now() - datetime.timedelta(days=8))
+    with django_capture_on_commit_callbacks(execute=True):
+        _upload(client_a, ubl(number="NEW-1"))
+    new = ReceivedEInvoice.objects.get()
+    assert new.pk != old.pk
+    assert _media_files() == {Path(new.file.path)}

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from config.uploads import OversizedUpload
 from einvoice.proposals import propose, purchase_rate_for
 from einvoice.reader import EInvoiceError, read_einvoice, read_upload
+from invoicing.services import PurchaseData, PurchaseLineData, purchase_invoice_register
 from tests.einvoice.builders import (
     BILLION_LAUGHS,
     EXAMPLES,
@@ -164,6 +165,12 @@ def test_amounts_that_are_no_numbers_are_named():
         "The amount to pay in the e-invoice is no number: 1e3."]
 
 
+def test_an_invoice_typed_as_a_credit_note_is_refused():
+    assert _messages(ubl(type_code="381")) == [
+        "This document is a UBL Invoice typed as a credit note (code 381); a credit note must "
+        "be a UBL CreditNote. Ask the supplier for a proper credit note."]
+
+
 # --------------------------------------------------------------------------- proposals
 
 
@@ -258,3 +265,15 @@ def test_an_invoice_in_another_currency_is_refused(org_a):
     with pytest.raises(EInvoiceError, match="This invoice is in GBP; purchase invoices are "
                                             "booked in euros"):
         _proposal(org_a, currency="GBP")
+
+
+@pytest.mark.django_db
+def test_an_invoice_number_already_registered_is_noted_at_once(org_a, user_a):
+    supplier = make_supplier(org_a, vat_id="NL004495445B01")
+    purchase_invoice_register(organization=org_a, user=user_a, attachment=None, data=PurchaseData(
+        supplier=supplier, supplier_invoice_number="vf-2026-0042",
+        invoice_date=datetime.date(2026, 3, 16), due_date=datetime.date(2026, 4, 14),
+        lines=[PurchaseLineData(vat_rate="21", net_amount=D("10"))]))
+    assert _proposal(org_a).notes == [
+        "Invoice VF-2026-0042 of Leverancier B.V. has already been registered: it cannot be "
+        "registered twice."]
