@@ -30,9 +30,11 @@ class EInvoicePurchaseForm(PurchaseForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("create_supplier") and not cleaned.get("supplier") and \
-                "supplier" not in self.errors:
-            self.add_error("supplier", _("Choose a supplier, or confirm the new supplier."))
+        chosen, create = cleaned.get("supplier"), cleaned.get("create_supplier")
+        if "supplier" not in self.errors and bool(chosen) == bool(create):
+            self.add_error("supplier", _(
+                "Choose one of your suppliers, or confirm the new supplier below, not both."
+            ) if create else _("Choose a supplier, or confirm the new supplier."))
         return cleaned
 
     def creates_supplier(self) -> bool:

@@ -161,6 +161,17 @@ def test_a_new_supplier_is_made_only_when_confirmed(client_a, org_a):
 
 
 @pytest.mark.django_db
+def test_an_existing_supplier_and_the_new_one_together_is_refused(client_a, org_a):
+    other = make_supplier(org_a, name="Iemand anders")
+    page = client_a.get(_upload(client_a, ubl())["Location"])
+    values = {**_form_values(page), "supplier": str(other.pk)}
+    response = client_a.post(page.request["PATH_INFO"], values)
+    assert "Choose one of your suppliers, or confirm the new supplier below, not both." in \
+        response.content.decode()
+    assert _rows() == (1, 0, 1)
+
+
+@pytest.mark.django_db
 def test_a_refused_registration_creates_no_supplier_either(client_a, org_a, user_a):
     page = client_a.get(_upload(client_a, ubl())["Location"])
     values = _form_values(page)

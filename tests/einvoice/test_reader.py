@@ -107,6 +107,7 @@ def test_what_is_no_ubl_invoice_is_refused_with_its_reason(content, expected):
 
 @pytest.mark.parametrize("content", [
     BILLION_LAUGHS, BILLION_LAUGHS.decode().encode("utf-16"),
+    BILLION_LAUGHS.decode().encode("utf-16-be"), BILLION_LAUGHS.decode().encode("utf-32"),
     external_entity("/etc/passwd"),
     b'<?xml version="1.0"?><!DOCTYPE Invoice SYSTEM "http://127.0.0.1:9/x.dtd"><Invoice/>',
 ])
@@ -160,9 +161,10 @@ def test_a_vat_total_that_is_not_the_sum_of_its_rates_is_refused():
     assert "the VAT total is 33.97 in the e-invoice, but its parts make 32.97." in messages[0]
 
 
-def test_amounts_that_are_no_numbers_are_named():
-    assert _messages(ubl(overrides={"PayableAmount": "1e3"})) == [
-        "The amount to pay in the e-invoice is no number: 1e3."]
+@pytest.mark.parametrize("stated", ["1e3", "NaN", "12,50", "9" * 41])
+def test_amounts_that_are_no_numbers_are_named(stated):
+    assert _messages(ubl(overrides={"PayableAmount": stated})) == [
+        f"The amount to pay in the e-invoice is no number: {stated[:30]}."]
 
 
 def test_an_invoice_typed_as_a_credit_note_is_refused():
