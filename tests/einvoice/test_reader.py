@@ -7,6 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from config.uploads import OversizedUpload
 from einvoice.proposals import propose, purchase_rate_for
@@ -279,3 +282,21 @@ def test_an_invoice_number_already_registered_is_noted_at_once(org_a, user_a):
     assert _proposal(org_a).notes == [
         "Invoice VF-2026-0042 of Leverancier B.V. has already been registered: it cannot be "
         "registered twice."]
+
+
+@hypothesis_settings(max_examples=150, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_a_damaged_invoice_is_read_or_refused_with_a_message_never_an_error(data):
+    """Any slice of a sound invoice replaced by other text: a result, or a message."""
+    content = ubl().decode()
+    start = data.draw(st.integers(0, len(content)))
+    end = data.draw(st.integers(start, min(len(content), start + 40)))
+    patch = data.draw(st.sampled_from(["", "<", ">", "&", "x", "-1", "0", "<!DOCTYPE a>",
+                                       "</cac:TaxTotal>", "9" * 60, "&lt;"]) | st.text(max_size=8))
+    damaged = (content[:start] + patch + content[end:]).encode()
+    try:
+        document = read_einvoice(damaged)
+    except EInvoiceError as error:
+        assert error.messages and all(isinstance(text, str) and text for text in error.messages)
+    else:
+        assert document.payable == document.gross_total - document.prepaid
