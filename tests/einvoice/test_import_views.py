@@ -23,6 +23,12 @@ D = Decimal
 
 
 @pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Kept e-invoices and attachments go to a throw-away directory.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
 def _english_pages(user_a):
     user_a.language = "en"
     user_a.save(update_fields=["language"])

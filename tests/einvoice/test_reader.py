@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -42,6 +43,19 @@ SHARED_EXAMPLES = {
     "vat-category-Z.xml": (False, 1, 0, "1200", "0", "1200", "1200",
                            {("Z", D(0)): ("1200", "0")}),
 }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in English (the Dutch catalog is checked in the views' test).
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Kept e-invoices and attachments go to a throw-away directory.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def _messages(content: bytes) -> list[str]:
