@@ -162,10 +162,11 @@ def read_einvoice(content: bytes) -> EInvoice:
 
 
 def xml_from_pdf(content: bytes) -> bytes:
-    """The UBL document among the PDF's embedded files (an XML name first)."""
-    files = _embedded_files(content)
+    """The UBL document among the PDF's embedded files (XML names first), unpacked one at a
+    time and only until it is found."""
     found_cii = False
-    for _name, data in sorted(files, key=lambda item: not item[0].lower().endswith(".xml")):
+    for embedded in _embedded_files(content):
+        data = _unpacked(embedded)
         root = _try_parse(data)
         if root is not None and etree.QName(root).namespace in (INVOICE_NS, CREDIT_NOTE_NS):
             return data
@@ -176,16 +177,28 @@ def xml_from_pdf(content: bytes) -> bytes:
                           "(XML) file itself, or a PDF with the UBL file embedded."))
 
 
-def _embedded_files(content: bytes) -> list[tuple[str, bytes]]:
+def _damaged() -> EInvoiceError:
+    return EInvoiceError(_("This PDF cannot be read; it may be damaged."))
+
+
+def _embedded_files(content: bytes) -> list:
     try:
         reader = PdfReader(io.BytesIO(content))
-        files = [(str(f.name or ""), f.content)
-                 for f in itertools.islice(reader.attachment_list, MAX_EMBEDDED_FILES)]
+        files = list(itertools.islice(reader.attachment_list, MAX_EMBEDDED_FILES))
+        return sorted(files, key=lambda f: not str(f.name or "").lower().endswith(".xml"))
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on a damaged file
-        raise EInvoiceError(_("This PDF cannot be read; it may be damaged.")) from exc
-    if any(len(data) > settings.UPLOAD_MAX_BYTES for _name, data in files):
+        raise _damaged() from exc
+
+
+def _unpacked(embedded) -> bytes:
+    """An embedded file's bytes (pypdf bounds what one compressed stream may unpack to)."""
+    try:
+        data = embedded.content
+    except Exception as exc:  # noqa: BLE001 - as above
+        raise _damaged() from exc
+    if len(data) > settings.UPLOAD_MAX_BYTES:
         raise EInvoiceError(too_large_message())
-    return files
+    return data
 
 
 def _try_parse(data: bytes):

@@ -116,6 +116,9 @@ def test_a_pdf_with_the_ubl_embedded_reads_as_the_ubl_itself():
      b'CrossIndustryInvoice:100"/>', "(UN/CEFACT CII), not UBL"),
     (b"   ", "The file is empty."),
     (pdf_with({"readme.txt": b"no invoice here"}), "This PDF has no UBL e-invoice attached"),
+    (pdf_with({"factur-x.xml": b'<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:'
+                               b'data:standard:CrossIndustryInvoice:100"/>'}),
+     "(UN/CEFACT CII), not UBL"),
     (b"%PDF-1.7\n" + b"\x00garbage" * 20, "This PDF cannot be read"),
 ])
 def test_what_is_no_ubl_invoice_is_refused_with_its_reason(content, expected):
@@ -147,6 +150,13 @@ def test_a_file_over_the_cap_is_refused_while_it_is_read(settings):
     with pytest.raises(EInvoiceError, match="at most"):
         read_upload(OversizedUpload("big.xml", "text/xml", 11 * 2**20))
     assert read_upload(SimpleUploadedFile("ok.xml", b"<a/>")) == b"<a/>"
+
+
+def test_an_embedded_file_that_unpacks_past_the_cap_is_refused(settings):
+    content = pdf_with({"factuur.xml": ubl() + b" " * 50_000})
+    settings.UPLOAD_MAX_BYTES = 20_000
+    with pytest.raises(EInvoiceError, match="at most"):
+        read_einvoice(content)
 
 
 def test_lines_that_do_not_add_up_are_named():
