@@ -41,7 +41,8 @@ def validate_attachment(upload, *, einvoice_xml: bool = False) -> AttachmentKind
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
-    if einvoice_xml and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    # After a byte order mark (UTF-8 or UTF-16) and white space.
+    if einvoice_xml and head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<"):
         return EINVOICE_XML
     guess = filetype.guess(head)
     if guess is None or guess.mime not in ALLOWED:

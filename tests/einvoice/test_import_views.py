@@ -255,3 +255,13 @@ def test_an_upload_left_unregistered_for_a_week_is_forgotten(client_a, org_a,
     new = ReceivedEInvoice.objects.get()
     assert new.pk != old.pk
     assert _media_files() == {Path(new.file.path)}
+
+
+@pytest.mark.django_db
+def test_a_utf16_e_invoice_is_read_registered_and_kept_as_it_came(client_a, org_a):
+    content = ubl().decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    page = client_a.get(_upload(client_a, content)["Location"])
+    client_a.post(page.request["PATH_INFO"], _form_values(page))
+    invoice = PurchaseInvoice.objects.get()
+    assert (invoice.gross_total, invoice.attachment_type) == (D("201.37"), "application/xml")
+    assert Path(invoice.attachment.path).read_bytes() == content
