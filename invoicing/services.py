@@ -627,10 +627,11 @@ def _fill_purchase(invoice: PurchaseInvoice, data: PurchaseData, totals) -> None
     _fill_totals(invoice, totals)
 
 
-def _attach(invoice: PurchaseInvoice, attachment: UploadedFile | None) -> None:
+def _attach(invoice: PurchaseInvoice, attachment: UploadedFile | None,
+            einvoice_xml: bool = False) -> None:
     if attachment is None:
         return
-    kind = validate_attachment(attachment)
+    kind = validate_attachment(attachment, einvoice_xml=einvoice_xml)
     invoice.attachment.save(f"{invoice.organization_id}.{kind.extension}", attachment,
                             save=False)
     invoice.attachment_type = kind.mime
@@ -655,16 +656,18 @@ def _book(invoice: PurchaseInvoice, lines, totals, *, user) -> PurchaseInvoice:
 
 @transaction.atomic
 def purchase_invoice_register(
-    *, organization: Organization, data: PurchaseData, attachment: UploadedFile | None, user
+    *, organization: Organization, data: PurchaseData, attachment: UploadedFile | None, user,
+    einvoice_xml: bool = False,
 ) -> PurchaseInvoice:
     """Book a received invoice: lines, VAT per rate on the rate's total (or as printed), the
-    attachment. Immutable from here on (only its payment state changes)."""
+    attachment (``einvoice_xml``: it may be the supplier's UBL file, which the e-invoice import
+    has read). Immutable from here on (only its payment state changes)."""
     _check_purchase(organization, data)
     totals = purchase_totals(data.lines, data.printed_vat)
     _check_totals(totals, ("net", "vat", "gross"))  # before the attachment is stored
     invoice = PurchaseInvoice(organization=organization, status=PurchaseStatus.RECEIVED)
     _fill_purchase(invoice, data, totals)
-    _attach(invoice, attachment)
+    _attach(invoice, attachment, einvoice_xml)
     return _book(invoice, data.lines, totals, user=user)
 
 

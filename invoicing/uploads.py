@@ -1,5 +1,9 @@
 """Attachments of purchase invoices: PDF, PNG or JPEG only, judged by their content (magic
-bytes, not the file name), at most ATTACHMENT_MAX_BYTES, scans at most IMAGE_MAX_PIXELS."""
+bytes, not the file name), at most ATTACHMENT_MAX_BYTES, scans at most IMAGE_MAX_PIXELS.
+
+A supplier's UBL e-invoice is kept as the attachment of the purchase it filled in: that XML
+is accepted only from the e-invoice import (``einvoice_xml``), which has read it as UBL first;
+it is always served as a download, never rendered."""
 
 from dataclasses import dataclass
 
@@ -26,7 +30,10 @@ ALLOWED = {
 }
 
 
-def validate_attachment(upload) -> AttachmentKind:
+EINVOICE_XML = AttachmentKind("xml", "application/xml")
+
+
+def validate_attachment(upload, *, einvoice_xml: bool = False) -> AttachmentKind:
     if upload.size > ATTACHMENT_MAX_BYTES:
         raise ValidationError(
             _("The file may be at most %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // 2**20}
@@ -34,6 +41,9 @@ def validate_attachment(upload) -> AttachmentKind:
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
+    # After a byte order mark (UTF-8 or UTF-16) and white space.
+    if einvoice_xml and head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<"):
+        return EINVOICE_XML
     guess = filetype.guess(head)
     if guess is None or guess.mime not in ALLOWED:
         raise ValidationError(_("Upload a PDF, PNG or JPEG file."))

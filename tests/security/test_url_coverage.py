@@ -62,7 +62,7 @@ URLS_WITHOUT_CASES = {
         "ebh_sync:import_relations", "ebh_sync:import_articles", "ebh_sync:import_settings",
         "ebh_sync:conflicts", "ebh_sync:reports", "ebh_sync:payments", "ebh_sync:payments_fetch",
         "reminders:schedule", "reminders:due", "webhooks:endpoint_list",
-        "webhooks:endpoint_create", "api_tokens:tokens",
+        "webhooks:endpoint_create", "api_tokens:tokens", "einvoice:import_upload",
     ), _OWN),
 }
 
