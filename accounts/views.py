@@ -342,7 +342,7 @@ def profile(request):
     return _render_profile(request, form=form)
 
 
-def _render_profile(request, **forms) -> HttpResponse:
+def _render_profile(request, status: int = 200, **forms) -> HttpResponse:
     context = {
         "form": ProfileForm(instance=request.user),
         "password_form": PasswordChangeForm(request.user),
@@ -351,7 +351,7 @@ def _render_profile(request, **forms) -> HttpResponse:
         "settings_section": "profile",
         **forms,
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
@@ -373,6 +373,8 @@ def password_change(request):
 @sensitive_post_parameters("password")
 def email_change(request):
     form = EmailChangeForm(request.POST, user=request.user)
+    if limited(request, email_change_user=request.user.pk):
+        return _render_profile(request, status=TOO_MANY_REQUESTS, email_form=form)
     if not form.is_valid():
         return _render_profile(request, email_form=form)
     new_email = form.cleaned_data["new_email"]

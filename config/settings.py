@@ -204,6 +204,7 @@ RATE_LIMITS = {
     "email_user": "100/h",  # invoice, quote and reminder emails a person sends
     "email_organization": "200/h",
     "verification_resend": "5/h",  # "send the confirmation email again", per user
+    "email_change_user": "5/h",  # confirmation links to a new address, per user
     "connect_organization": "10/h",  # attempts to connect e-Boekhouden.nl
 }
 
