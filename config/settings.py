@@ -193,7 +193,6 @@ AXES_VERBOSE = False
 # Rate limits (django-ratelimit, accounts/limits.py) on the shared cache: a name per limit,
 # "count/period" with s, m, h or d. Lowered in tests; an operator may tune them here.
 RATELIMIT_USE_CACHE = "default"
-RATELIMIT_IP_META_KEY = "config.proxy.client_ip"
 RATE_LIMITS = {
     "signup_ip": "20/h",  # sign-up attempts from one address (an office shares one)
     "signup_email": "5/h",  # sign-up attempts for one email address
