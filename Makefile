@@ -5,18 +5,38 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/facturen
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test install messages system-deps services lint clean
+.PHONY: run test install lock messages system-deps services lint clean
 
 # pip on this machine warns about local index folders that do not exist; keep the output quiet.
 PIP_QUIET := 2>&1 | { grep -v 'is ignored: it is neither' || true; }; test $${PIPESTATUS[0]} -eq 0
 
-$(VENV)/.installed: requirements.txt
+# The development lock (requirements/dev.txt: the runtime lock's packages plus the test, lint,
+# benchmark and lock tools), every file checked against its hash. psycopg2 is built from source
+# against the system's libpq, as in the image: system_deps.py brings libpq-dev and a compiler.
+# An older .venv has the psycopg2-binary wheel, whose files (the same psycopg2 package) the
+# build would overwrite and a later removal delete: both go first, psycopg2 is built anew.
+$(VENV)/.installed: requirements/dev.txt
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip $(PIP_QUIET)
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt $(PIP_QUIET)
+	@$(PY) scripts/system_deps.py --build
+	@if $(PY) -m pip show -q psycopg2-binary 2>/dev/null; then \
+		$(PY) -m pip uninstall -qq -y psycopg2-binary psycopg2; fi
+	@$(PY) -m pip install -q --disable-pip-version-check --require-hashes \
+		-r requirements/dev.txt $(PIP_QUIET)
 	@touch $@
 
 install: $(VENV)/.installed
+
+# Recompile the three locks from requirements/*.in after changing a pin there; unpinned
+# dependencies keep their locked versions unless LOCK_ARGS=--upgrade. Against PyPI alone: this
+# machine's local package folders would add hashes of files no other machine has.
+PIP_COMPILE := cd requirements && env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null \
+	CUSTOM_COMPILE_COMMAND="make lock" ../$(VENV)/bin/pip-compile -q --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: install
+	@$(PIP_COMPILE) -o runtime.txt runtime.in
+	@$(PIP_COMPILE) -o dev.txt dev.in
+	@$(PIP_COMPILE) -o build.txt build.in
 
 # System packages the product needs beside Python: gettext (translations), WeasyPrint's
 # libraries and fonts, docker-compose (the compose-file check).

@@ -1,5 +1,11 @@
 """The control plane for tests and benchmarks: ``/_control/*``, JSON in and out, loopback only.
 
+A browser on the same machine must not be able to drive it for a web page: a request must
+come from a loopback address, name a loopback Host (a rebound DNS name is refused), carry no
+Origin but a loopback one and no ``Sec-Fetch-Site: cross-site``, and a POST must say
+``Content-Type: application/json`` (which a cross-site form cannot send without a CORS
+preflight, which the sandbox never grants).
+
 =======  =========================  ===========================================================
 method   path                       body / answer
 =======  =========================  ===========================================================
@@ -48,7 +54,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from . import accounts, readouts, rest_auth
 from .faults import Faults
@@ -59,6 +65,7 @@ if TYPE_CHECKING:
     from .server import SandboxApp
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "::ffff:127.0.0.1"})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 MAX_CONTROL_BODY = 1024 * 1024
 Route = Callable[["SandboxApp", dict[str, Any], dict[str, list[str]]], Any]
 
@@ -71,8 +78,7 @@ class ControlError(Exception):
 
 def handle(app: SandboxApp, environ: dict[str, Any], start_response: Callable[..., Any]) -> list:
     try:
-        if environ.get("REMOTE_ADDR") not in LOOPBACK:
-            raise ControlError("403 Forbidden", "control endpoints are loopback-only")
+        _refuse_foreign(environ)
         key = (environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""))
         route = ROUTES.get(key)
         if route is None:
@@ -88,6 +94,31 @@ def handle(app: SandboxApp, environ: dict[str, Any], start_response: Callable[..
     start_response(status, [("Content-Type", "application/json"),
                             ("Content-Length", str(len(body)))])
     return [body]
+
+
+def _refuse_foreign(environ: dict[str, Any]) -> None:
+    if environ.get("REMOTE_ADDR") not in LOOPBACK:
+        raise ControlError("403 Forbidden", "control endpoints are loopback-only")
+    if _host_name(environ.get("HTTP_HOST") or "") not in LOOPBACK_HOSTS:
+        raise ControlError("403 Forbidden", "control endpoints answer only to a loopback Host")
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and _host_name(urlsplit(origin).netloc) not in LOOPBACK_HOSTS:
+        raise ControlError("403 Forbidden", "control endpoints refuse a foreign Origin")
+    if environ.get("HTTP_SEC_FETCH_SITE") == "cross-site":
+        raise ControlError("403 Forbidden", "control endpoints refuse cross-site requests")
+    if environ["REQUEST_METHOD"] == "POST" and not _is_json(environ.get("CONTENT_TYPE") or ""):
+        raise ControlError("415 Unsupported Media Type", "control POSTs must be application/json")
+
+
+def _host_name(host: str) -> str:
+    """``"127.0.0.1:8765"`` -> ``"127.0.0.1"``, ``"[::1]:80"`` -> ``"::1"``, lower-cased."""
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    return host.rpartition(":")[0].lower() if host.count(":") == 1 else host.lower()
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type.partition(";")[0].strip().lower() == "application/json"
 
 
 def _json_body(environ: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from django_countries.fields import CountryField
 from accounts.identifiers import normalize_party_fields, validate_iban
 from accounts.models import LANGUAGE_CHOICES, kvk_validator
 from accounts.tenancy import OrganizationOwnedModel, OrganizationQuerySet
-from invoicing.vat import PurchaseVatRate, VatRate
+from invoicing.vat import PurchaseVatRate, VatRate, ebh_purchase_code, ebh_sales_code
 
 ZERO = Decimal("0.00")
 MAX_LINES = 500
@@ -540,8 +540,6 @@ class SalesInvoiceVatTotal(FrozenWithInvoice):
 
     @property
     def ebh_code(self) -> str:
-        from invoicing.vat import ebh_sales_code
-
         return ebh_sales_code(self.vat_rate)
 
 
@@ -763,8 +761,6 @@ class PurchaseInvoiceVatTotal(models.Model):
 
     @property
     def ebh_code(self) -> str:
-        from invoicing.vat import ebh_purchase_code
-
         return ebh_purchase_code(self.vat_rate)
 
 

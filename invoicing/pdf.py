@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from invoicing.models import SalesInvoice
 from invoicing.payment_qr import epc_qr_svg
+from invoicing.snapshots import legal_texts, seller_snapshot
 
 # WeasyPrint logs every rendering step at INFO; only its warnings are worth reading.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -97,8 +98,6 @@ def html_to_pdf(html: str, identifier: str) -> bytes:
 
 def render_draft_preview(invoice: SalesInvoice) -> bytes:
     """A draft as it would look, marked as a draft; nothing is numbered, frozen or stored."""
-    from invoicing.services import legal_texts, seller_snapshot
-
     if not invoice.is_draft:
         raise ValueError("only drafts have a preview; finalized invoices have their PDF")
     invoice.seller = seller_snapshot(invoice.organization)

@@ -51,6 +51,9 @@ from invoicing.money import (
     round_money,
     totals_per_rate,
 )
+from invoicing.pdf import render_invoice_pdf
+from invoicing.snapshots import legal_texts, seller_snapshot
+from invoicing.tasks import send_invoice_email
 from invoicing.templatetags.invoicing_tags import money
 from invoicing.uploads import validate_attachment
 from invoicing.vat import PurchaseVatRate, purchase_rate, sales_rate
@@ -256,26 +259,6 @@ def invoice_delete_draft(*, invoice: SalesInvoice) -> None:
 # --------------------------------------------------------------------------- finalize
 
 
-def seller_snapshot(organization: Organization) -> dict:
-    fields = ["name", "address", "postcode", "city", "country", "kvk_number", "vat_id",
-              "iban", "bic", "email", "phone"]
-    snapshot = {name: getattr(organization, name) for name in fields}
-    snapshot["country"] = organization.country.code
-    snapshot["logo"] = organization.logo.name if organization.logo else ""
-    return snapshot
-
-
-def legal_texts(invoice: SalesInvoice, rates: list[str]) -> list[str]:
-    """The texts the law asks for, rendered in the invoice's own language."""
-    with translation.override(invoice.language):
-        texts = [str(sales_rate(r).legal_text) for r in rates if sales_rate(r).legal_text]
-        original = invoice.credited_invoice
-        if original is not None:
-            texts.insert(0, _("Credit note for invoice %(number)s of %(date)s.") % {
-                "number": original.number, "date": original.issue_date.strftime("%d-%m-%Y")})
-    return list(dict.fromkeys(texts))
-
-
 def stamp_number(invoice: SalesInvoice, number: str) -> None:
     """What finalizing puts on an invoice that its booking reads: the number, the payment
     reference it becomes and the buyer as the customer is now (the booking preview uses it
@@ -299,8 +282,6 @@ def _freeze(invoice: SalesInvoice, lines: list, user) -> None:
 
 
 def _attach_pdf(invoice: SalesInvoice) -> None:
-    from invoicing.pdf import render_invoice_pdf
-
     content = render_invoice_pdf(invoice)
     digest = hashlib.sha256(content).hexdigest()[:12]
     name = f"{invoice.organization_id}-{invoice.number}-{digest}.pdf".replace("/", "-")
@@ -402,8 +383,6 @@ def payment_instructions(invoice: SalesInvoice) -> str:
 @transaction.atomic
 def email_queue(*, invoice: SalesInvoice, to: str, message: str, user) -> EmailLog:
     """Write the email's log row, then publish the task that sends it (after commit)."""
-    from invoicing.tasks import send_invoice_email
-
     if invoice.is_draft or not invoice.pdf:
         raise InvoicingError(_("Only a finalized invoice can be emailed."))
     refusal = sending_refusal(organization=invoice.organization, user=user)

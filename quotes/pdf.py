@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from invoicing.pdf import document_fonts, html_to_pdf, logo_path
-from invoicing.services import seller_snapshot
+from invoicing.snapshots import seller_snapshot
 from invoicing.vat import sales_rate
 from quotes.models import Quote
 

@@ -22,8 +22,8 @@ from invoicing.services import (
     LineData,
     invoice_save_draft,
     price_lines,
-    seller_snapshot,
 )
+from invoicing.snapshots import seller_snapshot
 from quotes.expiry import quote_expire_due  # noqa: F401 - a workflow of quotes too
 from quotes.links import quote_for_token, quote_new_link  # noqa: F401 - part of the API
 from quotes.models import Quote, QuoteEmail, QuoteLine, QuoteStatus, QuoteVatTotal

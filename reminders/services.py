@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 from accounts.sending import sending_refusal
 from invoicing.models import PartyKind, SalesInvoice
-from invoicing.services import seller_snapshot
+from invoicing.snapshots import seller_snapshot
 from reminders import letters, selectors
 from reminders.emails import send_reminder_email
 from reminders.models import (

@@ -1,12 +1,14 @@
 """Install the Debian packages the product and its tests need, when they are missing.
 
-Runs apt-get only if something is missing and we are root; otherwise prints one line that
-says what to install and stops."""
+`--build` checks only what building the locked Python packages needs (make install); without
+it, everything (make run, make test). Runs apt-get only if something is missing and we are
+root; otherwise prints one line that says what to install and stops."""
 
 import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 # (a file or command that shows the package is there, the Debian package)
@@ -17,6 +19,14 @@ NEEDED = [
     ("docker-compose", "docker-compose"),
     # The real-browser tests drive Debian's Chromium (Playwright's own download cannot work).
     ("/usr/bin/chromium", "chromium"),
+]
+# What `make install` needs to build psycopg2 from source against the system's libpq (as the
+# image does): pg_config and libpq's headers, a C compiler, this Python's headers.
+PYTHON_HEADERS = str(Path(sysconfig.get_paths()["include"]) / "Python.h")
+BUILD = [
+    ("pg_config", "libpq-dev"),
+    ("gcc", "build-essential"),
+    (PYTHON_HEADERS, f"python{sys.version_info.major}.{sys.version_info.minor}-dev"),
 ]
 NEEDED_LIBS = [
     ("libpango-1.0.so.0", "libpango-1.0-0"),
@@ -35,8 +45,10 @@ def _lib_present(name: str) -> bool:
     return name in result.stdout
 
 
-def missing_packages(extra: list[tuple[str, str]] | None = None) -> list[str]:
-    missing = [pkg for marker, pkg in NEEDED + (extra or []) if not _present(marker)]
+def missing_packages(build_only: bool = False) -> list[str]:
+    if build_only:
+        return [pkg for marker, pkg in BUILD if not _present(marker)]
+    missing = [pkg for marker, pkg in BUILD + NEEDED if not _present(marker)]
     missing += [pkg for lib, pkg in NEEDED_LIBS if not _lib_present(lib)]
     return missing
 
@@ -57,5 +69,5 @@ def install(packages: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    extra = [tuple(arg.split("=", 1)) for arg in sys.argv[1:]]
-    install(missing_packages(extra))
+    # --build: only what `make install` needs to build the locked packages.
+    install(missing_packages(build_only="--build" in sys.argv[1:]))

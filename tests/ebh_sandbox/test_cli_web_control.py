@@ -137,10 +137,12 @@ def test_web_view_errors(sb: SandboxProcess) -> None:
 
 
 def wsgi_call(app: SandboxApp, path: str, remote: str, method: str = "GET",
-              body: bytes = b"") -> tuple[str, Any]:
+              body: bytes = b"", **headers: str) -> tuple[str, Any]:
     environ: dict[str, Any] = {"PATH_INFO": path, "REQUEST_METHOD": method,
                                "REMOTE_ADDR": remote, "CONTENT_LENGTH": str(len(body)),
+                               "CONTENT_TYPE": "application/json",
                                "wsgi.input": io.BytesIO(body)}
+    environ.update(headers)
     setup_testing_defaults(environ)
     status: list[str] = []
     chunks = app(environ, lambda s, headers: status.append(s))
@@ -160,6 +162,36 @@ def test_control_endpoints_are_loopback_only(app: SandboxApp) -> None:
     assert status.startswith("403")
     assert wsgi_call(app, "/_control/health", "127.0.0.1")[1] == {"ok": True}
     assert wsgi_call(app, "/_control/health", "::1")[1] == {"ok": True}
+
+
+@pytest.mark.parametrize(("headers", "status", "reason"), [
+    ({"HTTP_HOST": "attacker.example:8765"}, "403", "loopback Host"),
+    ({"HTTP_HOST": "127.0.0.1.nip.io"}, "403", "loopback Host"),
+    ({"HTTP_ORIGIN": "https://attacker.example"}, "403", "foreign Origin"),
+    ({"HTTP_ORIGIN": "null"}, "403", "foreign Origin"),
+    ({"HTTP_SEC_FETCH_SITE": "cross-site"}, "403", "cross-site"),
+    ({"CONTENT_TYPE": "text/plain"}, "415", "application/json"),
+    ({"CONTENT_TYPE": "application/x-www-form-urlencoded"}, "415", "application/json"),
+])
+def test_a_web_page_cannot_drive_the_control_plane(app: SandboxApp, headers, status,
+                                                    reason) -> None:
+    """A cross-site form POST, a fetch from a foreign page and a DNS-rebound name are refused
+    before anything changes: the faults stay as they were."""
+    answer_status, answer = wsgi_call(app, "/_control/faults", "127.0.0.1", "POST",
+                                      b'{"http500_rate": 1.0}', **headers)
+    assert answer_status.startswith(status) and reason in answer["error"]
+    assert wsgi_call(app, "/_control/faults", "127.0.0.1")[1]["http500_rate"] == 0
+
+
+@pytest.mark.parametrize("headers", [
+    {"HTTP_HOST": "localhost:8765", "HTTP_ORIGIN": "http://127.0.0.1:8765"},
+    {"HTTP_HOST": "[::1]:8765", "CONTENT_TYPE": "application/json; charset=utf-8"},
+    {"HTTP_HOST": "127.0.0.1", "HTTP_SEC_FETCH_SITE": "same-origin"},
+])
+def test_loopback_callers_drive_the_control_plane(app: SandboxApp, headers) -> None:
+    status, answer = wsgi_call(app, "/_control/faults", "127.0.0.1", "POST",
+                               b'{"http500_rate": 0.5}', **headers)
+    assert status.startswith("200") and answer["faults"]["http500_rate"] == 0.5
 
 
 def test_control_errors_are_json(app: SandboxApp) -> None:

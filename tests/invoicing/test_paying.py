@@ -11,6 +11,7 @@ from django.core import mail
 from invoicing import services
 from invoicing.payment_qr import EpcTransfer, epc_qr, epc_transfer
 from invoicing.pdf import render_invoice_html
+from invoicing.snapshots import seller_snapshot
 from tests.invoicing.factories import line, make_draft, make_sent
 
 IBAN = "NL91ABNA0417164300"
@@ -78,7 +79,7 @@ def test_no_code_for_foreign_currency_credit_note_or_missing_iban(seller, user_a
 @pytest.mark.django_db
 def test_a_draft_preview_has_no_code(seller):
     draft = make_draft(seller)
-    draft.seller, draft.payment_reference = services.seller_snapshot(seller), "2026-0001"
+    draft.seller, draft.payment_reference = seller_snapshot(seller), "2026-0001"
     assert epc_transfer(draft) is not None  # the preview itself leaves the code out
     assert "data-epc-qr" not in render_invoice_html(draft, preview=True)
 
