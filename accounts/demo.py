@@ -1,6 +1,8 @@
 """Demo data for `make run`: a demo login and a demo organization. Other apps add their
 own demo rows through a ``demo.load(organization)`` function of their own."""
 
+from django.utils import timezone
+
 from accounts.models import Membership, Organization, User
 
 DEMO_EMAIL = "demo@facturen.test"
@@ -24,7 +26,8 @@ def ensure_demo_login() -> tuple[User, Organization]:
     user = User.objects.filter(email=DEMO_EMAIL).first()
     if user is None:
         user = User.objects.create_user(
-            email=DEMO_EMAIL, password=DEMO_PASSWORD, full_name="Demo Jansen"
+            email=DEMO_EMAIL, password=DEMO_PASSWORD, full_name="Demo Jansen",
+            email_verified_at=timezone.now(),  # a made-up address no link could reach
         )
     organization, _created = Organization.objects.get_or_create(
         name=DEMO_ORGANIZATION["name"], defaults=DEMO_ORGANIZATION

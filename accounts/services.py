@@ -5,9 +5,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import email_verification
 from accounts.email_change import read_token
 from accounts.models import Invitation, Membership, Organization, User
-from accounts.tasks import send_email_change_confirmation, send_email_changed_notice
+from accounts.sending import sending_refusal
+from accounts.tasks import (
+    send_email_change_confirmation,
+    send_email_changed_notice,
+    send_email_verification,
+)
 
 
 @transaction.atomic
@@ -20,11 +26,13 @@ def signup_create_account(
     language: str = "nl",
     logo: UploadedFile | None = None,
 ) -> tuple[User, Organization]:
-    """Create the user, their organization and the owner membership, or nothing at all."""
+    """Create the user, their organization and the owner membership, or nothing at all; the
+    address is unverified until the emailed link is opened."""
     user = User.objects.create_user(
         email=email, password=password, full_name=full_name, language=language
     )
     organization = organization_create(name=organization_name, owner=user, logo=logo)
+    send_email_verification.delay_on_commit(user.pk)
     return user, organization
 
 
@@ -47,6 +55,9 @@ def invitation_create(
 ) -> Invitation:
     from accounts.tasks import send_invitation_email
 
+    refusal = sending_refusal(organization=organization, user=invited_by)
+    if refusal:
+        raise InvitationError(refusal)
     invitation = Invitation.objects.create(
         organization=organization, email=email.lower(), role=role, invited_by=invited_by
     )
@@ -70,6 +81,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    _mark_verified(user)  # the invitation's link went to this very address
     return membership
 
 
@@ -123,6 +135,39 @@ def email_change_confirm(*, user: User, token: str) -> User:
     if User.objects.filter(email__iexact=change.new_email).exclude(pk=user.pk).exists():
         raise EmailChangeError(_("Another account already uses this email address."))
     user.email = change.new_email
-    user.save(update_fields=["email"])
+    user.email_verified_at = timezone.now()  # the link went to the new address
+    user.save(update_fields=["email", "email_verified_at"])
     send_email_changed_notice.delay_on_commit(user.pk, change.old_email)
+    return user
+
+
+class VerificationError(Exception):
+    pass
+
+
+def _mark_verified(user: User) -> None:
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+
+
+@transaction.atomic
+def email_verification_send(*, user: User) -> None:
+    """Mail (again) the link that proves the user's current address."""
+    if user.email_verified:
+        raise VerificationError(_("Your email address is already confirmed."))
+    send_email_verification.delay_on_commit(user.pk)
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark the address the link was sent to as the user's proven address."""
+    verification = email_verification.read_token(token)
+    if verification is None:
+        raise VerificationError(_("This confirmation link is invalid or has expired."))
+    user = User.objects.select_for_update().filter(pk=verification.user_id).first()
+    if user is None or user.email.lower() != verification.email.lower():
+        raise VerificationError(_("This confirmation link is for an address your account no "
+                                  "longer uses."))
+    _mark_verified(user)
     return user

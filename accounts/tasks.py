@@ -5,6 +5,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from accounts import email_verification
 from accounts.email_change import make_token
 from accounts.models import Invitation, User
 
@@ -32,6 +33,17 @@ def send_email_change_confirmation(user_id: int, new_email: str) -> None:
     url = settings.SITE_URL + reverse("accounts:email_change_confirm", args=[token])
     context = {"user": user, "url": url, "new_email": new_email}
     _send(user, "email_change_confirm", context, new_email)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email_verification(user_id: int) -> None:
+    """Mail the link that proves a new account's address (to the address it proves)."""
+    user = User.objects.get(pk=user_id)
+    if user.email_verified:
+        return
+    token = email_verification.make_token(user_id=user.pk, email=user.email)
+    url = settings.SITE_URL + reverse("accounts:email_verify", args=[token])
+    _send(user, "email_verification", {"user": user, "url": url}, user.email)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -10,6 +10,10 @@ urlpatterns = [
     path("login/code/", two_factor_views.two_factor_verify, name="two_factor_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("signup/", views.signup, name="signup"),
+    path("signup/confirm-email/", views.email_verification_sent, name="email_verification_sent"),
+    path("signup/confirm-email/resend/", views.email_verification_resend,
+         name="email_verification_resend"),
+    path("confirm-email/<str:token>/", views.email_verify, name="email_verify"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import services, two_factor
+from accounts import email_verification, services, two_factor
 from accounts.decorators import organization_required, owner_required
 from accounts.email_change import read_token
 from accounts.forms import (
@@ -27,8 +27,10 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.inputs import parse_id
+from accounts.limits import TOO_MANY_REQUESTS, client_address, limited
 from accounts.middleware import SESSION_KEY
 from accounts.models import Invitation, Membership
+from accounts.sending import refused
 from accounts.tenancy import get_for_org_or_404
 from accounts.two_factor_forms import OrganizationTwoFactorForm
 from accounts.validators import logo_content_type
@@ -76,6 +78,10 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and limited(
+        request, signup_ip=client_address(request), signup_email=request.POST.get("email", "")
+    ):
+        return render(request, "accounts/signup.html", {"form": form}, status=TOO_MANY_REQUESTS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user, organization = services.signup_create_account(
@@ -88,9 +94,49 @@ def signup(request):
         )
         login(request, user, backend=BACKEND)
         request.session[SESSION_KEY] = organization.pk
-        messages.success(request, _("Welcome! Complete your business details below."))
-        return redirect("accounts:organization_settings")
+        return redirect("accounts:email_verification_sent")
     return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def email_verification_sent(request):
+    """After sign-up: the link is on its way; until it is opened nothing is emailed."""
+    if request.user.email_verified:
+        return redirect("home")
+    return render(request, "accounts/email_verification_sent.html")
+
+
+@login_required
+@require_POST
+def email_verification_resend(request):
+    if limited(request, verification_resend=request.user.pk):
+        return render(request, "accounts/email_verification_sent.html", status=TOO_MANY_REQUESTS)
+    try:
+        services.email_verification_send(user=request.user)
+    except services.VerificationError as error:
+        messages.info(request, str(error))
+        return redirect("home")
+    messages.success(request, _("We sent the confirmation link again to %(email)s.")
+                     % {"email": request.user.email})
+    return redirect("accounts:email_verification_sent")
+
+
+def email_verify(request, token: str):
+    """The emailed link: a page with one button (a mail scanner's GET changes nothing)."""
+    verification = email_verification.read_token(token)
+    if verification is None:
+        return render(request, "accounts/email_verification_invalid.html", status=410)
+    if request.method == "POST":
+        try:
+            user = services.email_verify(token=token)
+        except services.VerificationError as error:
+            messages.error(request, str(error))
+            return render(request, "accounts/email_verification_invalid.html", status=410)
+        messages.success(request, _("Thank you: %(email)s is confirmed. You can now send "
+                                    "invoices, quotes and invitations.") % {"email": user.email})
+        return redirect("home" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/email_verification_confirm.html",
+                  {"verification": verification})
 
 
 @organization_required
@@ -171,21 +217,41 @@ def members(request):
         if not request.membership.is_owner:
             raise Http404
         if form.is_valid():
-            services.invitation_create(
-                organization=organization,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                invited_by=request.user,
-            )
-            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
-            return redirect("accounts:members")
+            status = _invite(request, form)
+            if status is None:
+                return redirect("accounts:members")
+            return _render_members(request, form, status=status)
+    return _render_members(request, form)
+
+
+def _invite(request, form: InvitationForm) -> int | None:
+    """Send the invitation; None when it left, else the page's status (refused or limited)."""
+    if refused(request):
+        return 403
+    if limited(request, invitation_user=request.user.pk,
+               invitation_organization=request.organization.pk):
+        return TOO_MANY_REQUESTS
+    try:
+        services.invitation_create(
+            organization=request.organization, email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"], invited_by=request.user,
+        )
+    except services.InvitationError as error:
+        messages.error(request, str(error))
+        return 403
+    messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+    return None
+
+
+def _render_members(request, form: InvitationForm, status: int = 200) -> HttpResponse:
+    organization = request.organization
     context = {
         "form": form,
         "memberships": organization.memberships.select_related("user").order_by("user__email"),
         "invitations": [i for i in organization.invitations.all() if i.accepted_at is None],
         "settings_section": "members",
     }
-    return render(request, "accounts/members.html", context)
+    return render(request, "accounts/members.html", context, status=status)
 
 
 @owner_required
@@ -276,7 +342,7 @@ def profile(request):
     return _render_profile(request, form=form)
 
 
-def _render_profile(request, **forms) -> HttpResponse:
+def _render_profile(request, status: int = 200, **forms) -> HttpResponse:
     context = {
         "form": ProfileForm(instance=request.user),
         "password_form": PasswordChangeForm(request.user),
@@ -285,7 +351,7 @@ def _render_profile(request, **forms) -> HttpResponse:
         "settings_section": "profile",
         **forms,
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @login_required
@@ -307,6 +373,8 @@ def password_change(request):
 @sensitive_post_parameters("password")
 def email_change(request):
     form = EmailChangeForm(request.POST, user=request.user)
+    if limited(request, email_change_user=request.user.pk):
+        return _render_profile(request, status=TOO_MANY_REQUESTS, email_form=form)
     if not form.is_valid():
         return _render_profile(request, email_form=form)
     new_email = form.cleaned_data["new_email"]
@@ -345,6 +413,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset_body.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        # Counted whether or not an account exists: the answer must not tell.
+        if limited(request, password_reset_ip=client_address(request),
+                   password_reset_email=request.POST.get("email", "").strip()):
+            context = self.get_context_data(form=self.get_form())
+            return self.render_to_response(context, status=TOO_MANY_REQUESTS)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

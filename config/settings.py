@@ -193,6 +193,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
+# Rate limits (django-ratelimit, accounts/limits.py) on the shared cache: a name per limit,
+# "count/period" with s, m, h or d. Lowered in tests; an operator may tune them here.
+RATELIMIT_USE_CACHE = "default"
+RATE_LIMITS = {
+    "signup_ip": "20/h",  # sign-up attempts from one address (an office shares one)
+    "signup_email": "5/h",  # sign-up attempts for one email address
+    "password_reset_ip": "20/h",
+    "password_reset_email": "5/h",  # reset emails to one address
+    "invitation_user": "20/h",
+    "invitation_organization": "10/h",
+    "email_user": "100/h",  # invoice, quote and reminder emails a person sends
+    "email_organization": "200/h",
+    "verification_resend": "5/h",  # "send the confirmation email again", per user
+    "email_change_user": "5/h",  # confirmation links to a new address, per user
+    "connect_organization": "10/h",  # attempts to connect e-Boekhouden.nl
+}
+
 # Two-step verification (django-otp, accounts/two_factor.py): TOTP apps plus recovery codes.
 # Wrong codes are throttled per device (1, 2, 4, 8 ... seconds); the admin never shows keys.
 OTP_TOTP_ISSUER = "Facturen"

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
+from accounts.limits import TOO_MANY_REQUESTS, limited
 from accounts.tenancy import get_for_org_or_404
 from connections import services
 from connections.crypto import CredentialDecryptError
@@ -70,6 +71,9 @@ def connect(request):
     codes = request.method == "POST" and request.POST.get("method", "codes") == "codes"
     token_form = ApiTokenForm(request.POST if request.method == "POST" and not codes else None)
     form = ConnectForm(request.POST if codes else None)
+    if _too_many_attempts(request):
+        return render(request, "connections/connect.html", _context(
+            request, form=form, token_form=token_form), status=TOO_MANY_REQUESTS)
     connection = None
     if codes and form.is_valid():
         connection = _connect(request, form, services.connection_connect, form.cleaned_data)
@@ -82,6 +86,12 @@ def connect(request):
         return redirect("connections:configure", pk=connection.pk)
     return render(request, "connections/connect.html", _context(
         request, form=form, token_form=token_form))
+
+
+def _too_many_attempts(request) -> bool:
+    """Every POST that would try credentials at e-Boekhouden.nl counts, per organization."""
+    return request.method == "POST" and limited(
+        request, connect_organization=request.organization.pk)
 
 
 @sensitive_variables()
@@ -156,6 +166,9 @@ def security_code(request, pk: int):
     if connection.uses_rest:
         return redirect("connections:api_token", pk=connection.pk)
     form = SecurityCode1Form(request.POST or None)
+    if _too_many_attempts(request):
+        return render(request, "connections/security_code.html", _context(
+            request, connection=connection, form=form), status=TOO_MANY_REQUESTS)
     if request.method == "POST" and form.is_valid():
         try:
             services.connection_update_security_code_1(
@@ -187,6 +200,10 @@ def api_token(request, pk: int):
         return redirect("connections:connect")
     switching = not connection.uses_rest
     form = ApiTokenForm(request.POST or None)
+    if _too_many_attempts(request):
+        return render(request, "connections/api_token.html", _context(
+            request, connection=connection, form=form, switching=switching),
+            status=TOO_MANY_REQUESTS)
     if request.method == "POST" and form.is_valid():
         try:
             services.connection_use_api_token(

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
 
+from accounts.sending import sending_refusal
+
 
 def sender(document) -> str:
     """The business's name before our own sending address: customers see who wrote to them,
@@ -45,7 +47,13 @@ def document_email(document, *, subject: str, body: str, to: str,
 def send_and_record(task, row, message: EmailMessage, fields: Iterable[str] = ()) -> None:
     """Send ``message`` for ``row``: the row records each attempt and the outcome (and the
     ``fields`` the caller set on it); an SMTP failure (an OSError) is retried by ``task``
-    with a growing delay."""
+    with a growing delay. A row whose sender may not send (accounts.sending) fails at once:
+    its services refuse to write one, so this only guards what slipped past them."""
+    refusal = sending_refusal(organization=row.organization, user=row.created_by)
+    if refusal:
+        row.status, row.error = row.Status.FAILED, refusal[:500]
+        row.save(update_fields=["status", "error"])
+        return
     row.attempts += 1
     try:
         message.send()

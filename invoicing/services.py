@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.identifiers import format_iban
 from accounts.models import Organization
+from accounts.sending import sending_refusal
 from invoicing import extensions, numbering, signals
 from invoicing.legal import finalize_problems
 from invoicing.models import (
@@ -391,6 +392,9 @@ def email_queue(*, invoice: SalesInvoice, to: str, message: str, user) -> EmailL
     """Write the email's log row, then publish the task that sends it (after commit)."""
     if invoice.is_draft or not invoice.pdf:
         raise InvoicingError(_("Only a finalized invoice can be emailed."))
+    refusal = sending_refusal(organization=invoice.organization, user=user)
+    if refusal:
+        raise InvoicingError(refusal)
     subject, body = _email_subject_and_body(invoice, message or default_email_message(invoice))
     log = EmailLog.objects.create(
         organization_id=invoice.organization_id, invoice=invoice, to=to, subject=subject,

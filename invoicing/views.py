@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
 from accounts.inputs import content_disposition, parse_id
+from accounts.sending import email_send_refused
 from accounts.tenancy import get_for_org_or_404
 from invoicing import list_exports, numbering, services
 from invoicing.exchange_rates import ecb_rate
@@ -539,6 +540,11 @@ def invoice_detail(request, pk: int):
     invoice = get_for_org_or_404(
         request, SalesInvoice.objects.select_related("customer", "credited_invoice"), pk=pk
     )
+    return _render_detail(request, invoice)
+
+
+def _render_detail(request, invoice: SalesInvoice, email_form: EmailForm | None = None,
+                   status: int = 200) -> HttpResponse:
     attach_badges("sales", [invoice])
     lines = _with_cost_centre_labels(request.organization, invoice.lines.all())
     context = {
@@ -553,11 +559,11 @@ def invoice_detail(request, pk: int):
         "payment_form": PaymentForm(initial={
             "amount": invoice.gross_total - invoice.amount_paid - invoice.amount_credited,
             "date": timezone.localdate()}),
-        "email_form": EmailForm(initial={
+        "email_form": email_form or EmailForm(initial={
             "to": invoice.buyer.get("email") or invoice.customer.email,
             "message": services.default_email_message(invoice)}),
     }
-    return render(request, "invoicing/invoice_detail.html", context)
+    return render(request, "invoicing/invoice_detail.html", context, status=status)
 
 
 @organization_required
@@ -584,6 +590,10 @@ def invoice_finalize(request, pk: int):
     if invoice.is_credit_note:
         form.fields["send_email"].label = _("Email the credit note to the customer")
     if request.method == "POST" and form.is_valid():
+        status = form.cleaned_data["send_email"] and email_send_refused(request)
+        if status:
+            return render(request, "invoicing/invoice_finalize.html",
+                          {"form": form, "invoice": invoice}, status=status)
         try:
             invoice = services.invoice_finalize(
                 invoice=invoice, send_email=form.cleaned_data["send_email"],
@@ -634,6 +644,9 @@ def invoice_preview(request, pk: int):
 def invoice_email(request, pk: int):
     invoice = get_for_org_or_404(request, SalesInvoice, pk=pk)
     form = EmailForm(request.POST)
+    status = form.is_valid() and email_send_refused(request)
+    if status:
+        return _render_detail(request, invoice, email_form=form, status=status)
     if form.is_valid():
         try:
             services.email_queue(invoice=invoice, to=form.cleaned_data["to"],

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from accounts.sending import sending_refusal
 from accounts.validators import validate_invoice_number_format
 from invoicing import numbering
 from invoicing.models import NumberCounter, SalesInvoice
@@ -186,6 +187,9 @@ def quote_finalize(*, quote: Quote) -> Quote:
 def quote_send(*, quote: Quote, to: str, message: str, user) -> Quote:
     """Number and freeze a draft (or take a sent quote again) and email it with a new public
     link; the link sent before stops working."""
+    refusal = sending_refusal(organization=quote.organization, user=user)
+    if refusal:
+        raise QuoteError(refusal)
     quote = _locked(quote)
     if quote.is_draft:
         _freeze(quote)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required, owner_required
 from accounts.inputs import content_disposition, parse_id
+from accounts.sending import email_send_refused
 from accounts.tenancy import get_for_org_or_404
 from invoicing.exports import tabular_response
 from invoicing.forms import LineFormSet
@@ -146,14 +147,19 @@ def quote_detail(request, pk: int):
     quote = get_for_org_or_404(
         request, Quote.objects.select_related("customer", "converted_invoice", "responded_by"),
         pk=pk)
+    return _render_detail(request, quote)
+
+
+def _render_detail(request, quote: Quote, send_form: SendForm | None = None,
+                   status: int = 200) -> HttpResponse:
     context = {
         "quote": quote, "lines": quote.lines.all(), "vat_totals": quote.vat_totals.all(),
         "emails": quote.emails.all(), "answer_form": AnswerForm(),
-        "send_form": SendForm(initial={
+        "send_form": send_form or SendForm(initial={
             "to": quote.buyer.get("email") or quote.customer.email,
             "message": services.default_email_message(quote)}),
     }
-    return render(request, "quotes/quote_detail.html", context)
+    return render(request, "quotes/quote_detail.html", context, status=status)
 
 
 @organization_required
@@ -177,6 +183,9 @@ def quote_send(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Enter a valid email address."))
         return redirect("quotes:quote_detail", pk=quote.pk)
+    status = email_send_refused(request)
+    if status:
+        return _render_detail(request, quote, send_form=form, status=status)
     try:
         quote = services.quote_send(quote=quote, user=request.user, **form.cleaned_data)
     except QuoteError as error:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from accounts.sending import sending_refusal
 from invoicing.models import PartyKind, SalesInvoice
 from invoicing.snapshots import seller_snapshot
 from reminders import letters, selectors
@@ -198,6 +199,8 @@ def reminder_send_due(*, invoice_id: int, today: datetime.date) -> SentReminder 
     if (not schedule.active or step is None or selectors.blocking_reason(invoice)
             or selectors.highest_sent(invoice) >= step.position):
         return None
+    if sending_refusal(organization=invoice.organization):
+        return None  # held until an owner confirms their address; the next run sends it
     letter = compose(invoice=invoice, schedule=schedule, steps=steps, step=step, today=today)
     return _queue(invoice, letter, manual=False)
 
@@ -232,6 +235,9 @@ def manual_letter(*, invoice: SalesInvoice, today: datetime.date | None = None) 
 def reminder_send_manual(*, invoice: SalesInvoice, user, position: int) -> SentReminder:
     """Send the reminder the confirmation showed (``position``); refused when the facts
     changed in between (another reminder went out, the invoice got paid)."""
+    refusal = sending_refusal(organization=invoice.organization, user=user)
+    if refusal:
+        raise ReminderError(refusal)
     invoice = _locked(invoice.pk)
     letter = manual_letter(invoice=invoice)
     if letter.step.position != position:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import organization_required
+from accounts.sending import email_send_refused
 from accounts.tenancy import get_for_org_or_404
 from invoicing.models import SalesInvoice
 from reminders import letters, selectors, services
@@ -90,6 +91,10 @@ def _back(invoice: SalesInvoice):
 def send(request, pk: int):
     invoice = _invoice(request, pk)
     try:
+        if request.method == "POST" and (status := email_send_refused(request)):
+            return render(request, "reminders/confirm_send.html",
+                          {"invoice": invoice, "letter": services.manual_letter(invoice=invoice)},
+                          status=status)
         if request.method == "POST":
             services.reminder_send_manual(invoice=invoice, user=request.user,
                                           position=_int(request.POST.get("position")))

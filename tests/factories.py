@@ -2,6 +2,8 @@
 
 import itertools
 
+from django.utils import timezone
+
 from accounts.models import Membership, Organization, User
 
 PASSWORD = "Correct-Horse-42"
@@ -9,7 +11,10 @@ _counter = itertools.count(1)
 
 
 def make_user(email: str | None = None, password: str = PASSWORD, **fields) -> User:
+    """A user whose address is verified (as every user before verification existed), unless
+    the test passes ``email_verified_at=None``."""
     email = email or f"user{next(_counter)}@example.test"
+    fields.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(email=email, password=password, **fields)
 
 

@@ -32,7 +32,9 @@ def _data(**overrides):
 def test_signup_creates_user_organization_and_owner_membership(client):
     response = client.post(URL, {**_data(), "logo": _png()})
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:organization_settings")
+    # First the page that says a confirmation link is on its way (tests/accounts/
+    # test_email_verification.py follows it).
+    assert response["Location"] == reverse("accounts:email_verification_sent")
     user = User.objects.get(email="sanne@example.test")
     membership = Membership.objects.get(user=user)
     assert membership.role == Membership.Role.OWNER

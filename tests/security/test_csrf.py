@@ -15,6 +15,7 @@ from django.urls import resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import email_verification
 from accounts.models import Invitation
 from tests.api.walk import BUILDERS, basename
 from tests.factories import make_user
@@ -41,6 +42,10 @@ def _invitation(org, user) -> dict:
     return {"token": invitation.token()}
 
 
+def _email_verification(org, user) -> dict:
+    return {"token": email_verification.make_token(user_id=user.pk, email=user.email)}
+
+
 def _quote_link(org, user) -> dict:
     _quote, token = make_sent_quote(org, user)
     return {"token": token}
@@ -53,6 +58,7 @@ def _export_format(org, user) -> dict:
 ARGUMENTS = {
     "accounts:password_reset_confirm": _password_reset,
     "accounts:invitation_accept": _invitation,
+    "accounts:email_verify": _email_verification,
     **dict.fromkeys(("quote_public:quote", "quote_public:pdf"), _quote_link),
     **dict.fromkeys(("invoicing:invoice_export", "invoicing:customer_export",
                      "invoicing:supplier_export", "invoicing:purchase_export"), _export_format),

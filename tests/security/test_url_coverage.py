@@ -44,6 +44,9 @@ URLS_WITHOUT_CASES = {
                                "organization data (login required)",
     "accounts:password_change": "changes the logged-in user's own password",
     "accounts:email_change": "mails a link for the logged-in user's own address",
+    **dict.fromkeys(("accounts:email_verification_sent", "accounts:email_verification_resend"),
+                    "the logged-in user's own address confirmation (no object id)"),
+    "accounts:email_verify": "carries a signed token of one user's address, not an object id",
     **dict.fromkeys((
         "accounts:two_factor_verify", "accounts:two_factor_setup",
         "accounts:two_factor_recovery_codes", "accounts:two_factor_recovery_regenerate",
