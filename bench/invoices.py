@@ -38,11 +38,14 @@ def _setup_database():
 
 
 def _organization(name: str):
+    from django.utils import timezone
+
     from accounts.models import Membership, Organization, User
     from invoicing.models import Customer
 
     user = User.objects.create_user(email=f"bench-{name.lower()}@example.test",
-                                    password="bench-password-1")  # noqa: S106
+                                    password="bench-password-1",  # noqa: S106
+                                    email_verified_at=timezone.now())
     org = Organization.objects.create(
         name=name, address="Damrak 1", postcode="1012 LG", city="Amsterdam",
         kvk_number="12345678", vat_id="NL123456782B01", iban="NL91ABNA0417164300",

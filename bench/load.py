@@ -111,11 +111,14 @@ def seed() -> list[list[str]]:
 
 
 def _members(org, number: int) -> list[list[str]]:
+    from django.utils import timezone
+
     from accounts.models import Membership, User
 
     emails = [f"load{number}-{i}@example.test" for i in range(2, MEMBERS + 1)]
     for email in emails:
-        user = User.objects.create_user(email=email, password=PASSWORD)
+        user = User.objects.create_user(email=email, password=PASSWORD,
+                                        email_verified_at=timezone.now())
         Membership.objects.create(user=user, organization=org, role=Membership.Role.MEMBER)
     return [[email, PASSWORD] for email in emails]
 
