@@ -3,6 +3,7 @@ import os
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from config import celery_app
 from tests.factories import make_organization, make_user
@@ -41,6 +42,14 @@ def _fresh_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Dutch): a request as a user who chose English
+    activates English for the thread, as a server does per request, and nothing undoes it
+    between tests."""
+    translation.deactivate()
 
 
 @pytest.fixture
