@@ -91,5 +91,6 @@ def test_no_server_error_on_hostile_parameters(org_a, user_a):
             requests += 1
             if response.status_code >= 500:
                 failures.append(f"POST {key} {value[:12]!r}: {response.status_code}")
+    print(f"fuzz: {len(paths)} URLs, {requests} requests, {len(failures)} answered 5xx")
     assert requests > 500
     assert failures == [], f"{len(failures)} server errors:\n" + "\n".join(failures)
