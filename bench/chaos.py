@@ -224,6 +224,8 @@ class WebFinalizer:
             self.failures.append(exc)
         finally:
             close_db()
+            with self.lock:  # the last user to finish ends the finalizing
+                self.seconds = max(self.seconds, time.perf_counter() - self.started)
 
     def _finalize(self, http: requests.Session, pk: int) -> None:
         for _try in range(FINALIZE_TRIES):
@@ -279,7 +281,6 @@ class WebFinalizer:
     def join(self, timeout: float) -> None:
         for thread in self.threads:
             thread.join(timeout=max(timeout, 0.1))
-        self.seconds = time.perf_counter() - self.started
 
     @property
     def done(self) -> bool:
