@@ -1,16 +1,21 @@
-"""How many GetRelaties calls "Relaties ophalen" needs to get past the per-call cap.
+"""How many calls "Relaties ophalen" needs for 100, 1,000 and 5,000 relations, per transport.
 
-    python -m bench.imports --sizes 100,1000,5000 --json var/bench-imports.json
+    python -m bench.imports --transport soap --sizes 100,1000,5000 --json var/bench-imports.json
+    python -m bench.imports --transport rest
 
-GetRelaties answers at most ``--cap`` relations per call (100, as e-Boekhouden does) and has
-no paging, so the import walks keywords (see ``ebh_sync.imports``). This bench fills fresh
-accounts of a real ebh_sandbox process (over HTTP, through our SOAP client) with generated
-Dutch relations in three code styles, then runs the walk and prints per administration:
+Over SOAP, GetRelaties answers at most ``--cap`` relations per call (100, as e-Boekhouden
+does) and has no paging, so the import walks keywords (see ``ebh_sync.imports``). Over REST
+(an API token), GET /v1/relation pages through the whole list, 2,000 records a call. This
+bench fills fresh accounts of a real ebh_sandbox process (over HTTP, through the product's
+client of the chosen transport) with generated Dutch relations in three code styles, then
+fetches them all as the import does and prints per administration:
 
-- ``calls``: GetRelaties calls of the walk, and ``calls_per_100`` relations;
-- ``found``: relations returned (must equal ``relations``: the walk is complete);
-- ``walk_s``: wall time of the walk on loopback, and ``at_150ms_s``, the same number of calls
-  at 150 ms each (the order of e-Boekhouden's real answer time: the calls are sequential).
+- ``calls``: the calls of the fetch as the sandbox counted them (sessions not included), and
+  ``calls_per_100`` relations;
+- ``found``: relations returned (must equal ``relations``: the fetch is complete);
+- ``walk_s``: wall time of the fetch on loopback, and ``at_150ms_s``, the same number of
+  calls at 150 ms each (the order of e-Boekhouden's real answer time: the calls are
+  sequential).
 
 Code styles: ``numeric`` (10001, 10002 …, e-Boekhouden's own suggestion), ``prefixed``
 (DEB00001 …) and ``name`` (VRIE01: four letters of the name and a counter)."""
@@ -28,6 +33,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = ("numeric", "prefixed", "name")
+# Opening and closing a session is no part of fetching (both transports count them by name).
+SESSION_CALLS = frozenset({"OpenSession", "CloseSession", "POST /v1/session",
+                           "DELETE /v1/session"})
 TRADES = ["Bakkerij", "Schildersbedrijf", "Installatiebedrijf", "Kapsalon", "Hoveniersbedrijf",
           "Garage", "Loodgietersbedrijf", "Café", "Timmerbedrijf", "Adviesbureau", "Slagerij",
           "Fietsenmaker", "Dakdekkersbedrijf", "Tandartspraktijk", "Bouwbedrijf"]
@@ -49,6 +57,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f"code styles, comma-separated: {', '.join(STYLES)}")
     parser.add_argument("--cap", type=int, default=100, help="GetRelaties rows per call")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--transport", default="soap", choices=["soap", "rest"],
+                        help="the keyword walk over SOAP or the paged relation list over REST")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     args.sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
@@ -86,25 +96,59 @@ def relations(style: str, count: int, rng: random.Random) -> list[Any]:
     return made
 
 
-def measure(sandbox, client, style: str, count: int, cap: int, rng: random.Random) -> dict:
-    from ebh_sync.imports import fetch_all_relations
-    from eboekhouden.client import Credentials
+def credentials_for(account: dict, transport: str):
+    """The account's API token (REST) or username and security codes (SOAP)."""
+    from eboekhouden.client import ApiToken, Credentials
 
+    if transport == "rest":
+        return ApiToken(account["api_token"])
+    return Credentials(account["username"], account["security_code_1"],
+                       account["security_code_2"])
+
+
+def fetch(client, session, transport: str, cap: int) -> list:
+    """Every relation, as ``ebh_sync.imports`` fetches them for this transport."""
+    from ebh_sync.imports import fetch_all_relations
+
+    if transport == "rest":
+        return client.find_relaties(session)
+    found, _calls = fetch_all_relations(
+        lambda **flt: client.find_relaties(session, **flt), cap=cap, max_calls=10**6)
+    return found
+
+
+def data_calls(sandbox, guid: str) -> int:
+    """Calls the sandbox counted for this administration, sessions left out."""
+    stats = sandbox.stats()["administrations"].get(guid, {}).get("operations", {})
+    return sum(n for name, n in stats.items() if name not in SESSION_CALLS)
+
+
+def measure(sandbox, client, args: argparse.Namespace, style: str, count: int,
+            rng: random.Random) -> dict:
     account = sandbox.add_account(f"bench-{style}-{count}-{rng.randrange(10**9)}")
-    credentials = Credentials(account["username"], account["security_code_1"],
-                              account["security_code_2"])
-    with client.session(credentials) as session:
+    guid = account["administrations"][0]
+    with client.session(credentials_for(account, args.transport)) as session:
         for relation in relations(style, count, rng):
             client.add_relatie(session, relation)
+        before = data_calls(sandbox, guid)
         started = time.perf_counter()
-        found, calls = fetch_all_relations(
-            lambda **flt: client.find_relaties(session, **flt), cap=cap, max_calls=10**6)
+        found = fetch(client, session, args.transport, args.cap)
         walk_s = time.perf_counter() - started
+    calls = data_calls(sandbox, guid) - before
     return {
-        "style": style, "relations": count, "found": len({r.id for r in found}),
+        "transport": args.transport, "style": style, "relations": count,
+        "found": len({r.id for r in found}),
         "calls": calls, "calls_per_100": round(100 * calls / count, 1),
         "walk_s": round(walk_s, 2), "at_150ms_s": round(calls * 0.15, 1),
     }
+
+
+def make_client(sandbox, transport: str):
+    from connections.clients import ConfiguredRestClient, ConfiguredSoapClient
+
+    if transport == "rest":
+        return ConfiguredRestClient(base_url=sandbox.rest_url)
+    return ConfiguredSoapClient(wsdl_url=sandbox.wsdl_url, endpoint_url=sandbox.endpoint)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,22 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     import django
 
     django.setup()
-    from connections.clients import ConfiguredSoapClient
     from ebh_sandbox.testing import SandboxProcess
 
     rng = random.Random(args.seed)
     rows = []
     with SandboxProcess() as sandbox:
         sandbox.set_settings(getrelaties_row_cap=args.cap)
-        client = ConfiguredSoapClient(wsdl_url=sandbox.wsdl_url, endpoint_url=sandbox.endpoint)
+        client = make_client(sandbox, args.transport)
         for size in args.sizes:
             for style in args.styles:
-                row = measure(sandbox, client, style, size, args.cap, rng)
+                row = measure(sandbox, client, args, style, size, rng)
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     complete = all(row["found"] == row["relations"] for row in rows)
-    summary = {"cap": args.cap, "complete": complete, "runs": rows}
-    print(json.dumps({"cap": args.cap, "complete": complete}))
+    summary = {"transport": args.transport, "cap": args.cap, "complete": complete, "runs": rows}
+    print(json.dumps({"transport": args.transport, "cap": args.cap, "complete": complete}))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(summary, indent=2) + "\n")

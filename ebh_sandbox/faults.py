@@ -18,7 +18,8 @@ JSON body. REST alone also has ``throttle_burst``: more than that many calls wit
 answered HTTP 429 with ``Retry-After`` and nothing applied; 0 turns throttling off.
 
 Plus ``latency_ms``/``jitter_ms`` added to every selected call, ``expire_session_every``
-(every Nth data call answers E002.3 and ends that session) and ``password_changed`` (an action,
+(every Nth data call answers E002.3, over REST 401 SECURITY_010, and ends that session;
+the stats count it as the fault ``session_expired``) and ``password_changed`` (an action,
 handled by the control endpoint: rotate security code 1 of one account or of all, ``"*"``).
 With a ``seed`` the draws are reproducible for a client that calls sequentially.
 """

@@ -157,6 +157,7 @@ def _dispatch(app: SandboxApp, call: RestCall, route: Route,
         return 200, rest_auth.open_session(call.conn, call.settings, call.body or {})
     call.session = rest_auth.require_session(call.conn, environ.get("HTTP_AUTHORIZATION"))
     if app.injector.expire_session_now(route.operation):
+        app.service.stats.record_fault("session_expired")
         rest_auth.expire_session(call.conn, call.session.id)
         raise RestError.unauthenticated()
     if route.handler is None:  # DELETE /v1/session

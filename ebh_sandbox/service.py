@@ -157,6 +157,7 @@ class Service:
         session = sessions.require_session(
             conn, settings, req.get("SessionID"), req.get("SecurityCode2"))
         if self.faults.expire_session_now(name):
+            self.stats.record_fault("session_expired")
             sessions.expire_session(conn, session.id)
             raise BusinessError(settings.session_expired_code)
         ctx = Ctx(conn, settings, session, base_url)

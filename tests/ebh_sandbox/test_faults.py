@@ -135,6 +135,7 @@ def test_session_expires_every_nth_data_call(sb: SandboxProcess, api: Api) -> No
     api.session_id = api.open()  # OpenSession is no data call: it is not counted either
     codes = [error_code(api("GetRelaties", cFilter={"ID": 0})) for _ in range(3)]
     assert codes == [None, None, "E002.3"]
+    assert sb.stats()["faults"] == {"session_expired": 2}  # each expiry counted as a fault
 
 
 def test_password_change_rotates_security_code_1(sb: SandboxProcess, service: Any,

@@ -63,6 +63,7 @@ def test_every_nth_data_call_ends_the_session(sb: SandboxProcess, rest: Rest) ->
     assert error(rest.get("/v1/ledger")) == (401, "SECURITY_010")  # that session is over
     rest.token = rest.open()
     assert rest.get("/v1/ledger").ok
+    assert sb.stats()["faults"] == {"session_expired": 1}  # counted as the fault it is
 
 
 def test_throttling_answers_429_with_retry_after_and_applies_nothing(
