@@ -258,10 +258,13 @@ class Tenant:
 
 
 def build_tenant(index: int, sandbox, customers: int, transport: str) -> Tenant:
+    from django.utils import timezone
+
     from accounts.models import Membership, Organization, User
     from connections import services as connections
 
-    user = User.objects.create_user(email=f"bench-sync-{index}@example.test", password=None)
+    user = User.objects.create_user(email=f"bench-sync-{index}@example.test", password=None,
+                                    email_verified_at=timezone.now())
     organization = Organization.objects.create(
         name=f"Bench {index} B.V.", address="Damrak 1", postcode="1012 LG", city="Amsterdam",
         kvk_number=f"{10000000 + index}", vat_id=dutch_vat_id(100000000 + index * 100),
