@@ -13,6 +13,7 @@ from accounts.tasks import (
     send_email_change_confirmation,
     send_email_changed_notice,
     send_email_verification,
+    send_invitation_email,
 )
 
 
@@ -53,8 +54,6 @@ def organization_create(
 def invitation_create(
     *, organization: Organization, email: str, role: str, invited_by: User
 ) -> Invitation:
-    from accounts.tasks import send_invitation_email
-
     refusal = sending_refusal(organization=organization, user=invited_by)
     if refusal:
         raise InvitationError(refusal)

@@ -18,6 +18,7 @@ from accounts import email_verification, services, two_factor
 from accounts.decorators import organization_required, owner_required
 from accounts.email_change import read_token
 from accounts.forms import (
+    AcceptInvitationForm,
     EmailAuthenticationForm,
     EmailChangeForm,
     InvitationForm,
@@ -29,7 +30,7 @@ from accounts.forms import (
 from accounts.inputs import parse_id
 from accounts.limits import TOO_MANY_REQUESTS, client_address, limited
 from accounts.middleware import SESSION_KEY
-from accounts.models import Invitation, Membership
+from accounts.models import Invitation, Membership, User
 from accounts.sending import refused
 from accounts.tenancy import get_for_org_or_404
 from accounts.two_factor_forms import OrganizationTwoFactorForm
@@ -285,8 +286,6 @@ def invitation_accept(request, token: str):
         return render(request, "accounts/invitation_invalid.html", status=410)
     if request.user.is_authenticated:
         return _accept_as_current_user(request, invitation)
-    from accounts.models import User
-
     if User.objects.filter(email__iexact=invitation.email).exists():
         messages.info(request, _("Log in with %(email)s to accept.") % {"email": invitation.email})
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
@@ -313,8 +312,6 @@ def _accept_as_current_user(request, invitation: Invitation) -> HttpResponse:
 
 
 def _accept_with_new_account(request, invitation: Invitation) -> HttpResponse:
-    from accounts.forms import AcceptInvitationForm
-
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         user = services.invitation_signup(
