@@ -240,6 +240,24 @@ class SalesInvoiceInput(serializers.Serializer):
     lines = InvoiceLineInput(many=True)
 
 
+class QuoteInput(serializers.Serializer):
+    customer = serializers.IntegerField()
+    issue_date = serializers.DateField()
+    valid_until = serializers.DateField(required=False, allow_null=True,
+                                        help_text="Default: 30 days after the quote date")
+    language = choice(LANGUAGE_CHOICES, required=False)
+    reference = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+    lines = InvoiceLineInput(many=True)
+
+
+class QuoteAnswerInput(serializers.Serializer):
+    answer = choice([("accept", "accept"), ("decline", "decline")])
+    name = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="Who answered for the customer")
+    remark = serializers.CharField(required=False, allow_blank=True)
+
+
 class FinalizeInput(serializers.Serializer):
     send_email = serializers.BooleanField(default=False)
     message = serializers.CharField(required=False, allow_blank=True)

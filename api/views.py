@@ -40,6 +40,10 @@ from invoicing.forms import (
 )
 from invoicing.models import Customer, Product, PurchaseInvoice, SalesInvoice, Supplier
 from invoicing.views import line_editor_context
+from quotes import services as quote_services
+from quotes.forms import AnswerForm as QuoteAnswerForm
+from quotes.forms import QuoteForm
+from quotes.forms import SendForm as QuoteSendForm
 from quotes.models import Quote
 from workorders import services as workorder_services
 from workorders.forms import LineFormSet as WorkOrderLineFormSet
@@ -543,6 +547,61 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Organizatio
     @extend_schema(parameters=[OpenApiParameter("status", str), OpenApiParameter("customer", int)])
     def list(self, request):
         return super().list(request)
+
+    @extend_schema(request=s.QuoteInput, responses={201: s.QuoteSerializer},
+                   summary="Create a draft quote with its lines")
+    def create(self, request):
+        attrs = self.input(s.QuoteInput)
+        organization = self.organization
+        header = {k: v for k, v in attrs.items() if k != "lines"}
+        form = bound(QuoteForm, header, organization=organization)
+        # Quote lines carry no cost centre: nothing of a quote is booked.
+        formset = LineFormSet(formset_data("lines", [
+            {k: form_value(v) for k, v in row.items() if k != "cost_centre"}
+            for row in attrs["lines"]]), prefix="lines",
+            form_kwargs={"organization": organization})
+        lines_ok = formset.is_valid()
+        valid(form, lines=None if lines_ok else formset_errors(formset))
+        try:
+            quote = quote_services.quote_save_draft(
+                quote=form.save(commit=False), organization=organization,
+                lines=formset.line_data())
+        except ValueError as error:  # an unknown VAT rate, as the web editor reads it
+            raise refused(error) from error
+        return self.answer(self.get_queryset().get(pk=quote.pk), status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmailInput, responses={200: s.QuoteSerializer},
+                   summary="Number the quote (when a draft) and email it with its PDF and "
+                           "the customer's answer link")
+    @action(detail=True, methods=["post"])
+    def send(self, request, pk=None):
+        quote = self.get_object()
+        attrs = self.input(s.EmailInput)
+        defaults = {"to": quote.customer.email,
+                    "message": quote_services.default_email_message(quote)}
+        form = valid(QuoteSendForm(data={**defaults, **{k: v for k, v in attrs.items() if v}}))
+        quote = quote_services.quote_send(quote=quote, user=request.user, **form.cleaned_data)
+        return self.answer(self.get_queryset().get(pk=quote.pk))
+
+    @extend_schema(request=s.QuoteAnswerInput, responses={200: s.QuoteSerializer},
+                   summary="Register the customer's answer (they said so by phone or mail)")
+    @action(detail=True, methods=["post"], url_path="answer")
+    def respond(self, request, pk=None):
+        quote = self.get_object()
+        form = valid(bound(QuoteAnswerForm, self.input(s.QuoteAnswerInput)))
+        quote_services.quote_respond(quote=quote, accept=form.accepts, user=request.user,
+                                     name=form.cleaned_data["name"],
+                                     remark=form.cleaned_data["remark"])
+        return self.answer(self.get_queryset().get(pk=quote.pk))
+
+    @extend_schema(request=None, responses={201: s.SalesInvoiceDetailSerializer},
+                   summary="Make a draft invoice of an accepted quote (once)")
+    @action(detail=True, methods=["post"])
+    def convert(self, request, pk=None):
+        invoice = quote_services.quote_convert(quote=self.get_object(), user=request.user)
+        invoice = SalesInvoice.objects.select_related("customer", "sync_job").prefetch_related(
+            "lines", "vat_totals").get(pk=invoice.pk)
+        return self.answer(invoice, status.HTTP_201_CREATED, s.SalesInvoiceDetailSerializer)
 
 
 # --------------------------------------------------------------------------- work orders

@@ -1,10 +1,13 @@
 """Purchase invoices (registered with their attachment and booked like one entered on the
 page), products, quotes and work orders through the API."""
 
+import datetime
 import json
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ebh_sync.models import SyncJob
 from invoicing.models import Product, PurchaseInvoice
@@ -111,3 +114,51 @@ def test_work_orders(api_a, org_a):
     make_work_order(org_a)
     assert api_a.get("/api/v1/work-orders/").json()["count"] == 2
     assert api_a.get("/api/v1/work-orders/", {"state": "done"}).json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_quote_from_draft_to_invoice(api_a, org_a, django_capture_on_commit_callbacks):
+    """Create with lines, send (numbered, emailed with its PDF), register the customer's yes,
+    convert once: the same services as the quote pages, the same refusals."""
+    customer, today = make_customer(org_a), timezone.localdate()
+    created = api_a.post("/api/v1/quotes/", {
+        "customer": customer.pk, "issue_date": today.isoformat(),
+        "lines": [{"description": "Gevel schilderen", "quantity": "12", "unit": "uur",
+                   "unit_price": "50.00", "vat_rate": "21"}]}, format="json")
+    assert created.status_code == 201, created.json()
+    quote = created.json()
+    assert (quote["status"], quote["number"]) == ("draft", "")
+    assert quote["valid_until"] == (today + datetime.timedelta(days=30)).isoformat()
+    assert (quote["net_total"], quote["vat_total"], quote["gross_total"]) == (
+        "600.00", "126.00", "726.00")
+    url = f"/api/v1/quotes/{quote['id']}/"
+    refused = api_a.post(f"{url}convert/", format="json")
+    assert refused.status_code == 400 and refused.json()["non_field_errors"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = api_a.post(f"{url}send/", {"to": "inkoop@klant.test"}, format="json")
+    assert sent.status_code == 200, sent.json()
+    assert sent.json()["status"] == "sent" and sent.json()["number"]
+    assert mail.outbox[-1].to == ["inkoop@klant.test"]
+    assert mail.outbox[-1].attachments[0][0] == f"{sent.json()['number']}.pdf"
+
+    answered = api_a.post(f"{url}answer/", {"answer": "accept", "name": "P. de Klant"},
+                          format="json")
+    assert answered.status_code == 200 and answered.json()["status"] == "accepted"
+    converted = api_a.post(f"{url}convert/", format="json")
+    assert converted.status_code == 201, converted.json()
+    invoice = converted.json()
+    assert (invoice["status"], invoice["gross_total"]) == ("draft", "726.00")
+    assert api_a.get(url).json()["converted_invoice"] == invoice["id"]
+    assert api_a.post(f"{url}convert/", format="json").status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_quote_with_bad_lines_is_refused_whole(api_a, org_a):
+    customer = make_customer(org_a)
+    response = api_a.post("/api/v1/quotes/", {
+        "customer": customer.pk, "issue_date": "2026-03-02",
+        "lines": [{"description": "Gevel", "quantity": "abc", "unit_price": "50.00",
+                   "vat_rate": "21"}]}, format="json")
+    assert response.status_code == 400 and "lines" in response.json()
+    assert api_a.get("/api/v1/quotes/").json()["count"] == 0
