@@ -9,13 +9,13 @@ bearer token (authentication, throttling in the configured cache, the request lo
 stack but the network). Timings are time.perf_counter per request."""
 
 import argparse
-import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench.database import bench_database, report
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/facturen")
@@ -24,18 +24,6 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("API_THROTTLE_RATE", "1000000/minute")
 
 PAGE_SIZE = 100
-
-
-def _setup_database():
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "facturen_bench_api"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return connection, old_name
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -130,20 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--finalize", type=int, default=100)
     parser.add_argument("--json", type=Path, help="write the figures to this file as well")
     args = parser.parse_args(argv)
-    connection, old_name = _setup_database()
-    try:
-        from django.conf import settings
-
-        with tempfile.TemporaryDirectory() as media:
-            settings.MEDIA_ROOT = media
-            figures = measure(args.invoices, args.create, args.finalize)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    text = json.dumps(figures, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    with bench_database("facturen_bench_api"):
+        figures = measure(args.invoices, args.create, args.finalize)
+    report(figures, args.json)
     return 0
 
 

@@ -11,13 +11,13 @@ Templates are made with bulk_create (as template_save would leave them)."""
 
 import argparse
 import datetime
-import json
 import os
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from bench.database import bench_database, report
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/facturen")
@@ -25,18 +25,6 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 
 MORNING = datetime.date(2026, 3, 2)
 BATCH = 2000
-
-
-def _setup_database():
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = "facturen_bench_recurring"
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    return connection, old_name
 
 
 def _organization(name: str, kvk: str):
@@ -149,21 +137,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="templates in the finalize-and-email mode (PDF each)")
     parser.add_argument("--json", type=Path, help="write the figures to this file as well")
     args = parser.parse_args(argv)
-    connection, old_name = _setup_database()
-    try:
-        from django.conf import settings
-
-        with tempfile.TemporaryDirectory() as media:
-            settings.MEDIA_ROOT = media
-            settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-            figures = measure(args.templates, args.send)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-    text = json.dumps(figures, indent=2)
-    print(text)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(text + "\n")
+    with bench_database("facturen_bench_recurring") as settings:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        figures = measure(args.templates, args.send)
+    report(figures, args.json)
     return 0
 
 
