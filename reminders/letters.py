@@ -95,10 +95,10 @@ class DefaultStep:
 DEFAULT_STEPS = [
     DefaultStep(7, {
         "nl": ("Herinnering: factuur {number}",
-               "Beste {customer},\n\nMisschien is het je ontschoten: factuur {number} van "
+               "Beste {customer},\n\nMisschien is het u ontschoten: factuur {number} van "
                "{invoice_date} had op {due_date} betaald moeten zijn. Er staat nog "
-               "{amount_open} open.\n\nWil je dit bedrag overmaken naar {iban} onder vermelding "
-               "van {payment_reference}? Heb je al betaald, dan kun je deze herinnering als "
+               "{amount_open} open.\n\nWilt u dit bedrag overmaken naar {iban} onder vermelding "
+               "van {payment_reference}? Heeft u al betaald, dan kunt u deze herinnering als "
                "niet verzonden beschouwen. De factuur zit als bijlage bij deze e-mail.\n\n"
                "Met vriendelijke groet,\n{company}"),
         "en": ("Reminder: invoice {number}",
@@ -112,7 +112,7 @@ DEFAULT_STEPS = [
         "nl": ("Tweede herinnering: factuur {number}",
                "Beste {customer},\n\nOndanks onze eerdere herinnering hebben we de betaling "
                "van factuur {number} nog niet ontvangen. De vervaldatum was {due_date}, "
-               "{days_overdue} dagen geleden. Er staat nog {amount_open} open.\n\nWe vragen je "
+               "{days_overdue} dagen geleden. Er staat nog {amount_open} open.\n\nWe vragen u "
                "het bedrag binnen 7 dagen over te maken naar {iban} onder vermelding van "
                "{payment_reference}. Klopt er iets niet aan de factuur, laat het ons dan "
                "weten.\n\nMet vriendelijke groet,\n{company}"),
@@ -127,7 +127,7 @@ DEFAULT_STEPS = [
         "nl": ("Aanmaning: factuur {number}",
                "Beste {customer},\n\nFactuur {number} is ondanks onze herinneringen nog niet "
                "betaald. De vervaldatum was {due_date}; er staat nog {amount_open} open.\n\n"
-               "We verzoeken je dringend het bedrag over te maken naar {iban} onder vermelding "
+               "We verzoeken u dringend het bedrag over te maken naar {iban} onder vermelding "
                "van {payment_reference}.\n\n{collection_costs}\n\nMet vriendelijke groet,\n"
                "{company}"),
         "en": ("Final notice: invoice {number}",
@@ -141,7 +141,7 @@ DEFAULT_STEPS = [
 # The "veertiendagenbrief" (art. 6:96 lid 6 BW): a consumer gets 14 days after receiving the
 # letter before collection costs may be charged, at the statutory scale. No amount is computed.
 COLLECTION_COSTS = {
-    "nl": ("Betaal je het openstaande bedrag van {amount_open} niet binnen 14 dagen, te rekenen "
+    "nl": ("Betaalt u het openstaande bedrag van {amount_open} niet binnen 14 dagen, te rekenen "
            "vanaf de dag na ontvangst van deze aanmaning, dan brengen we buitengerechtelijke "
            "incassokosten in rekening. Die zijn vastgesteld volgens de wettelijke staffel van "
            "het Besluit vergoeding voor buitengerechtelijke incassokosten, met een minimum van "

@@ -34,7 +34,7 @@ from tests.reminders.factories import overdue
 
 pytestmark = pytest.mark.django_db
 SIGNUP = reverse("accounts:signup")
-REFUSED = "Bevestig eerst je e-mailadres"
+REFUSED = "Bevestig eerst uw e-mailadres"
 LINK = re.compile(r"http\S+/confirm-email/(\S+)/")
 
 
@@ -75,10 +75,10 @@ def test_signup_mails_a_link_and_says_so_on_the_page(client, signed_up):
     assert not signed_up.email_verified
     [message] = mail.outbox
     assert message.to == ["sanne@example.test"]
-    assert message.subject == "Bevestig je e-mailadres voor Facturen"
+    assert message.subject == "Bevestig uw e-mailadres voor Facturen"
     assert email_verification.read_token(_token_in(message)).email == "sanne@example.test"
     page = client.get(reverse("accounts:email_verification_sent")).content.decode()
-    assert "Kijk in je inbox" in page and "sanne@example.test" in page
+    assert "Kijk in uw inbox" in page and "sanne@example.test" in page
     assert "Stuur de bevestigingsmail opnieuw" in page
 
 

@@ -42,20 +42,20 @@ def test_unverified_account_is_told_and_held_until_the_link_is_opened(page, shot
     page.get_by_label("Wachtwoord").fill("Kwast-En-Verf-2026")
     page.get_by_label("Naam van uw bedrijf").fill("Schildersbedrijf Kwast")
     page.get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_role("heading", name="Kijk in je inbox")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kijk in uw inbox")).to_be_visible()
     expect(page.locator("#verification-sent")).to_contain_text(email)
     shot(page, "confirmation-sent")
     first = stack.wait_for(email)
 
     page.goto("/")
     banner = page.locator("#verification-banner")
-    expect(banner).to_contain_text("Bevestig je e-mailadres.")
+    expect(banner).to_contain_text("Bevestig uw e-mailadres.")
     shot(page, "start-unverified")
 
     page.goto("/settings/members/")
     page.get_by_label("E-mailadres").fill("slachtoffer@example.test")
     page.get_by_role("button", name="Uitnodiging versturen").click()
-    expect(page.locator(".message-error")).to_contain_text("Bevestig eerst je e-mailadres")
+    expect(page.locator(".message-error")).to_contain_text("Bevestig eerst uw e-mailadres")
     expect(page.get_by_label("E-mailadres")).to_have_value("slachtoffer@example.test")
     shot(page, "invitation-refused")
 

@@ -37,7 +37,7 @@ def sign_up(page, shot) -> str:
 def confirm_email(page, shot, stack, email: str) -> None:
     """Nothing is emailed for a new account before its address is proven: open the link of
     the confirmation mail that really went out."""
-    expect(page.get_by_role("heading", name="Kijk in je inbox")).to_be_visible()
+    expect(page.get_by_role("heading", name="Kijk in uw inbox")).to_be_visible()
     body = stack.wait_for(email).get_payload(decode=True).decode()
     page.goto(re.search(r"https?://[^/\s]+(/confirm-email/\S+/)", body)[1])
     page.get_by_role("button", name="E-mailadres bevestigen").click()

@@ -41,7 +41,7 @@ def test_eur_invoice_code_carries_iban_name_amount_and_reference(seller, user_a)
     assert epc_qr(transfer).matrix == expected
     html = render_invoice_html(invoice)
     assert "data-epc-qr" in html and 'class="epc-qr"' in html
-    assert "Scan en betaal met je bank-app" in html
+    assert "Scan en betaal met uw bank-app" in html
 
 
 def test_a_creditor_reference_goes_into_the_structured_field():
@@ -146,7 +146,7 @@ def test_credit_note_email_says_no_payment_is_needed(seller, user_a, sent_email)
         invoice=services.credit_note_create(invoice=original, user=user_a), send_email=False,
         user=user_a)
     body = sent_email(credit, user_a)
-    assert "Je hoeft niets te betalen" in body and "IBAN" not in body
+    assert "U hoeft niets te betalen" in body and "IBAN" not in body
     english = make_sent(seller, user_a, language="en")
     credit_en = services.invoice_finalize(
         invoice=services.credit_note_create(invoice=english, user=user_a), send_email=False,
