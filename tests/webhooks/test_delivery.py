@@ -94,7 +94,7 @@ def test_a_500_is_retried_with_growing_backoff(org_a, receiver, settings,
     delivery.refresh_from_db()
     first_at = delivery.attempts_made.get().at
     assert (delivery.state, delivery.attempts) == (Delivery.State.PENDING, 1)
-    assert delivery.next_attempt_at - first_at == datetime.timedelta(seconds=60)
+    assert delivery.next_attempt_at == first_at + engine.backoff_delay(1)
 
     tasks.deliver_task(delivery.pk)  # not due yet: nothing is sent
     assert len(receiver.requests) == 1
@@ -103,7 +103,7 @@ def test_a_500_is_retried_with_growing_backoff(org_a, receiver, settings,
     delivery.refresh_from_db()
     second_at = delivery.attempts_made.first().at
     assert delivery.attempts == 2
-    assert delivery.next_attempt_at - second_at == datetime.timedelta(seconds=120)
+    assert delivery.next_attempt_at == second_at + engine.backoff_delay(2)
 
     engine.deliver(delivery.pk, now=delivery.next_attempt_at)
     engine.deliver(delivery.pk, now=Delivery.objects.get(pk=delivery.pk).next_attempt_at)
@@ -124,14 +124,24 @@ def test_it_gives_up_after_a_day(org_a, receiver, settings, django_capture_on_co
     delivery.refresh_from_db()
     day_ends = delivery.window_started_at + datetime.timedelta(days=1)
     while delivery.state == Delivery.State.PENDING:
-        assert delivery.next_attempt_at <= day_ends
         engine.deliver(delivery.pk, now=delivery.next_attempt_at)
         delivery.refresh_from_db()
     assert delivery.state == Delivery.State.FAILED
-    last = delivery.attempts_made.first()
-    assert last.at <= day_ends and last.at + engine.backoff_delay(delivery.attempts) > day_ends
-    # At once, then after 1, 2, 4 ... 128 minutes, then every 3 hours until the day is over.
+    # The attempts keep to the backoff schedule exactly and stop at the last one the day holds:
+    # at once, then after 1, 2, 4 ... 128 minutes, then every 3 hours.
+    times = list(delivery.attempts_made.order_by("at").values_list("at", flat=True))
+    schedule = [times[0]]
+    while (following := schedule[-1] + engine.backoff_delay(len(schedule))) <= day_ends:
+        schedule.append(following)
+    assert times == schedule
     assert delivery.attempts == 15 and len(receiver.requests) == 15
+
+
+def test_the_backoff_doubles_up_to_its_cap(settings):
+    settings.WEBHOOKS_BACKOFF_BASE_SECONDS = 60
+    settings.WEBHOOKS_BACKOFF_MAX_SECONDS = 3 * 60 * 60
+    minutes = [int(engine.backoff_delay(n).total_seconds()) // 60 for n in range(1, 11)]
+    assert minutes == [1, 2, 4, 8, 16, 32, 64, 128, 180, 180]
 
 
 def test_a_failed_delivery_is_sent_again_with_the_same_id(org_a, receiver, settings,
